@@ -1,0 +1,62 @@
+"""The `kg` command: parse arguments, call the library, turn its errors into one line.
+
+Commands live in kg/commands/, one module each, registered in COMMANDS; `kg --help` and
+each command's `--help` are generated from the same modules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+from kg import __version__
+from kg.errors import KgError
+
+# Command name -> module in kg.commands. Each module defines HELP, add_arguments and run.
+COMMANDS = {
+    "build": "kg.commands.build",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors with exit code 2 through our own path."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's name
+        raise KgError(f"{self.prog}: {message}", hint=f"see '{self.prog} --help'")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kg", description="Build one explorable, queryable SKOS vocabulary "
+                     "from a pile of glossaries.")
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        module = import_module(module_name)
+        sub = commands.add_parser(name, help=module.HELP, description=module.__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "command", None):
+            parser.print_help()
+            return 2
+        return args.run(args)
+    except KgError as error:
+        print(f"kg: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Build a knowledge graph from glossaries and write its exports.
+
+With no PATH, builds the bundled sources/ folder with its manifest into exports/.
+A PATH is a glossary file or a folder (a folder with a manifest.toml uses it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+from kg.exporters import exporter_names, render_all, write_exports
+from kg.manifest import plan_for_paths
+from kg.pipeline import BuildOptions, build, default_sources_dir
+from kg.progress import Progress
+from kg.readers import READERS, _load_builtin_readers
+
+HELP = "build a knowledge graph from glossary files and write its exports"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    _load_builtin_readers()
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="glossary files or folders (default: the bundled sources/)")
+    parser.add_argument("--out", default="exports", metavar="DIR",
+                        help="where to write the exports (default: exports/)")
+    parser.add_argument("--base-uri", metavar="IRI",
+                        help="namespace of concept IRIs, ending in / or # (default: the manifest's, "
+                             "else https://example.org/kg/NAME/)")
+    parser.add_argument("--name", metavar="NAME",
+                        help="file stem of the exports (default: the manifest's, else the input's name)")
+    parser.add_argument("--format", choices=sorted(READERS), metavar="FORMAT",
+                        help=f"force a reader instead of detecting one: {', '.join(sorted(READERS))}")
+    parser.add_argument("--only", action="append", choices=exporter_names(), metavar="EXPORTER",
+                        help=f"write only these exports (repeatable): {', '.join(exporter_names())}")
+    parser.add_argument("--profile", action="store_true", help="print how long each stage took")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.errors import UsageError
+    import re
+
+    paths = [Path(p) for p in args.paths] or [default_sources_dir()]
+    plan = plan_for_paths(paths, name=args.name)
+    if args.base_uri:
+        if not re.match(r"https?://\S+[/#]$", args.base_uri):
+            raise UsageError(f"--base-uri {args.base_uri!r} must be an http(s) IRI ending in / or #")
+        plan = replace(plan, scheme=replace(plan.scheme, base_iri=args.base_uri))
+    progress = Progress(enabled=None if not args.quiet else False)
+    skip = any(p.is_dir() for p in paths)
+    kg = build(plan, BuildOptions(forced_format=args.format, skip_bad_files=skip, progress=progress))
+    with progress.stage("export"):
+        files = render_all(kg, args.only)
+        written = write_exports(files, Path(args.out))
+    if not args.quiet:
+        _summary(kg, written, sys.stdout)
+    if args.profile:
+        for name, seconds in progress.timings:
+            print(f"  {name:<20} {seconds:8.3f} s", file=sys.stderr)
+    return 0
+
+
+def _summary(kg, written, out) -> None:
+    per_source = Counter(e.source for e in kg.entries)
+    print(f"Built {kg.scheme.name}: {len(kg.concepts)} concepts from {len(kg.entries)} entries "
+          f"in {len(kg.sources)} sources", file=out)
+    for source in kg.sources:
+        print(f"  {per_source[source.key]:5d} entries  {source.path}", file=out)
+    kinds = Counter(e.kind for e in kg.edges)
+    print("  edges: " + (", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"), file=out)
+    provisional = sum(c.provisional for c in kg.concepts)
+    if provisional:
+        print(f"  {provisional} provisional concepts (labels derived from headword-less entries)", file=out)
+    if kg.findings:
+        print(f"  {len(kg.findings)} warnings:", file=out)
+        for finding in kg.findings[:20]:
+            print(f"    {finding}", file=out)
+        if len(kg.findings) > 20:
+            print(f"    … and {len(kg.findings) - 20} more", file=out)
+    print("Wrote " + ", ".join(str(p) for p in written), file=out)

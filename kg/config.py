@@ -1,0 +1,39 @@
+"""Every threshold and rule switch in one place.
+
+Defaults are the values measured on the bundled glossaries *and* the fixture glossaries
+of other domains in tests/fixtures; the measurements are in the README's Quality section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class MergeConfig:
+    # rapidfuzz token_sort_ratio (0-100) above which two labels are merge candidates
+    label_candidate_score: float = 90.0
+    # definition similarity (0-1) a fuzzy label match must also reach to merge
+    definition_agreement: float = 0.25
+    # a headword-less entry joins the concept whose definitions match it best above this (0-1)
+    headless_attach_score: float = 0.55
+    # and by at least this margin over the runner-up
+    headless_attach_margin: float = 0.10
+    # two concepts whose labels are this close (0-100) but stay apart become synonym candidates
+    synonym_candidate_score: float = 85.0
+
+
+@dataclass(frozen=True)
+class EdgeConfig:
+    enabled: tuple[str, ...] = ("broader", "metric_of", "mentioned_in", "synonym")
+    min_confidence: float = 0.5  # edges below this are dropped
+    max_broader: int = 3  # broader concepts kept per concept, by confidence
+
+
+@dataclass(frozen=True)
+class Config:
+    merge: MergeConfig = field(default_factory=MergeConfig)
+    edges: EdgeConfig = field(default_factory=EdgeConfig)
+
+
+DEFAULT = Config()

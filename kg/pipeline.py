@@ -1,0 +1,75 @@
+"""The whole pipeline in one place: read, extract, concepts, edges, graph, export.
+
+    plan = plan_for_paths([Path("sources")])
+    kg = build(plan)
+    write_exports(render_all(kg), Path("exports"))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.concepts import form_concepts
+from kg.config import DEFAULT, Config
+from kg.edges import infer_edges
+from kg.errors import InputError
+from kg.graph import assemble
+from kg.manifest import Plan
+from kg.model import Entry, Finding, KnowledgeGraph, Source
+from kg.progress import Progress
+from kg.readers import extract
+from kg.readers.decode import read_document
+
+
+@dataclass
+class BuildOptions:
+    config: Config = DEFAULT
+    forced_format: str | None = None
+    # A folder of many files skips a bad file with a warning; a file named alone is an error.
+    skip_bad_files: bool = False
+    progress: Progress = field(default_factory=lambda: Progress(enabled=False))
+
+
+def read_sources(plan: Plan, options: BuildOptions) -> tuple[list[Source], list[Entry], list[Finding]]:
+    sources: list[Source] = []
+    entries: list[Entry] = []
+    findings: list[Finding] = []
+    for source, file in plan.sources:
+        try:
+            document = read_document(source, file)
+            result = extract(document, options.forced_format)
+        except InputError as error:
+            if not options.skip_bad_files:
+                raise
+            findings.append(Finding("skipped-file", f"skipped: {error.message}", source=source.path))
+            continue
+        sources.append(source)
+        entries.extend(result.entries)
+        findings.extend(result.findings)
+    if not entries:
+        raise InputError("no glossary entries found in any input",
+                         path=", ".join(s.path for s, _ in plan.sources),
+                         hint="check the files, or force a layout with --format")
+    return sources, entries, findings
+
+
+def build(plan: Plan, options: BuildOptions | None = None) -> KnowledgeGraph:
+    options = options or BuildOptions()
+    progress = options.progress
+    with progress.stage("read and extract"):
+        sources, entries, findings = read_sources(plan, options)
+    with progress.stage("concepts"):
+        concepts = form_concepts(entries, options.config)
+    with progress.stage("edges"):
+        edges = infer_edges(concepts, {e.id: e for e in entries}, options.config)
+    with progress.stage("graph"):
+        return assemble(plan.scheme, sources, entries, concepts, edges, findings, options.config)
+
+
+def default_sources_dir() -> Path:
+    """The bundled `sources/` folder of a checkout (the working directory's, else the repo's)."""
+    here = Path.cwd() / "sources"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parent.parent / "sources"

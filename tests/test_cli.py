@@ -1,0 +1,57 @@
+"""The CLI: exit codes, one-line errors, a build of any glossary, determinism, fresh exports."""
+
+from __future__ import annotations
+
+import filecmp
+
+from kg.cli import COMMANDS, main
+from kg.exporters import render_all
+from tests.conftest import EXPORTS
+
+
+def test_build_any_glossary_file(glossary_file, tmp_path, capsys):
+    path = glossary_file("Widget: a small gadget that does one thing.\n"
+                         "Gizmo: a widget with a motor.\n", "gadgets.txt")
+    out = tmp_path / "out"
+    assert main(["build", str(path), "--out", str(out), "--quiet"]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert "gadgets.ttl" in names and "gadgets.skos.ttl" in names and "gadgets.html" in names
+    assert capsys.readouterr().err == ""
+
+
+def test_missing_path_is_one_line_exit_2(tmp_path, capsys):
+    assert main(["build", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "nope.txt" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_unknown_option_is_usage_error(capsys):
+    assert main(["build", "--no-such-option"]) == 2
+    assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_every_command_has_help(capsys):
+    for name in COMMANDS:
+        try:
+            main([name, "--help"])
+        except SystemExit as stop:
+            assert stop.code == 0
+        assert capsys.readouterr().out.strip()
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert main(["build", "--out", str(first), "--quiet"]) == 0
+    assert main(["build", "--out", str(second), "--quiet"]) == 0
+    names = sorted(p.name for p in first.iterdir())
+    match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
+    assert mismatch == [] and errors == [] and match == names
+
+
+def test_committed_exports_are_fresh(bundled_kg):
+    """exports/ must be the build of the bundled sources: run `make build` after a change."""
+    files = render_all(bundled_kg)
+    stale = [name for name, content in files.items()
+             if not (EXPORTS / name).is_file() or (EXPORTS / name).read_bytes() != content]
+    assert stale == [], f"stale exports (run `make build`): {stale}"
