@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+import pkgutil
 from importlib import import_module
+
+import kg.commands
 
 from kg import __version__
 from kg.errors import KgError
 
-# Command name -> module in kg.commands. Each module defines HELP, add_arguments and run.
+# Command name -> module in kg.commands. Each module defines HELP, add_arguments and run;
+# a new module there is a new command (its name with "_" read as "-").
 COMMANDS = {
-    "build": "kg.commands.build",
+    info.name.replace("_", "-"): f"kg.commands.{info.name}"
+    for info in sorted(pkgutil.iter_modules(kg.commands.__path__), key=lambda i: i.name)
+    if not info.name.startswith("_")
 }
 
 

@@ -11,7 +11,6 @@ import re
 from collections import defaultdict
 
 from kg.config import DEFAULT, Config
-from kg.manifest import slugify
 from kg.model import Concept, Entry
 
 
@@ -25,20 +24,6 @@ def provisional_label(definition: str) -> str:
     return " ".join(words) + ("…" if len(words) == 6 else "")
 
 
-def mint_keys(labels: list[str]) -> list[str]:
-    """Slugs for preferred labels, in order; a collision gets -2, -3, …"""
-    seen: set[str] = set()
-    keys = []
-    for label in labels:
-        base = slugify(label, "concept")
-        key, n = base, 2
-        while key in seen:
-            key, n = f"{base}-{n}", n + 1
-        seen.add(key)
-        keys.append(key)
-    return keys
-
-
 def form_concepts(entries: list[Entry], config: Config = DEFAULT) -> list[Concept]:
     groups: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
@@ -50,8 +35,7 @@ def form_concepts(entries: list[Entry], config: Config = DEFAULT) -> list[Concep
         provisional = not headwords
         pref = headwords[0] if headwords else provisional_label(members[0].text)
         drafts.append((pref, members, provisional, headwords[1:]))
-    drafts.sort(key=lambda d: (d[0].lower(), d[0], d[1][0].id))
-    keys = mint_keys([d[0] for d in drafts])
-    return [Concept(key=key, pref_label=pref, alt_labels=tuple(alts),
+    # Keys are assigned by kg.identifiers after this stage; "" marks "not yet minted".
+    return [Concept(key="", pref_label=pref, alt_labels=tuple(alts),
                     entries=tuple(e.id for e in members), provisional=provisional)
-            for key, (pref, members, provisional, alts) in zip(keys, drafts)]
+            for pref, members, provisional, alts in drafts]

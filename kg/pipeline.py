@@ -15,6 +15,7 @@ from kg.config import DEFAULT, Config
 from kg.edges import infer_edges
 from kg.errors import InputError
 from kg.graph import assemble
+from kg.identifiers import assign_keys
 from kg.manifest import Plan
 from kg.model import Entry, Finding, KnowledgeGraph, Source
 from kg.progress import Progress
@@ -60,7 +61,7 @@ def build(plan: Plan, options: BuildOptions | None = None) -> KnowledgeGraph:
     with progress.stage("read and extract"):
         sources, entries, findings = read_sources(plan, options)
     with progress.stage("concepts"):
-        concepts = form_concepts(entries, options.config)
+        concepts = assign_keys(form_concepts(entries, options.config))
     with progress.stage("edges"):
         edges = infer_edges(concepts, {e.id: e for e in entries}, options.config)
     with progress.stage("graph"):
