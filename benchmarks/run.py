@@ -1,0 +1,121 @@
+"""Time `kg build` end to end and per stage on synthetic glossaries; time typical SPARQL queries.
+
+    .venv/bin/python benchmarks/run.py                 # 1k, 10k and 100k terms
+    .venv/bin/python benchmarks/run.py --sizes 1000 10000
+
+Each build runs as its own process (as a user runs it), so wall time includes start-up and
+peak RSS is the child's own (from wait4's rusage). Writes benchmarks/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+KG = Path(sys.executable).with_name("kg")
+
+QUERIES = {
+    "label search": """
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?c ?label WHERE { ?c skos:prefLabel|skos:altLabel ?label .
+          FILTER(CONTAINS(LCASE(STR(?label)), "escalated ticket")) } LIMIT 50""",
+    "transitive narrower": """
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {
+          ?top skos:prefLabel ?label . FILTER(STR(?label) = "Ticket")
+          ?n skos:broader+ ?top }""",
+    "concepts per source": """
+        PREFIX kg: <https://w3id.org/kg/ontology#>
+        PREFIX dct: <http://purl.org/dc/terms/>
+        SELECT ?source (COUNT(DISTINCT ?c) AS ?n) WHERE { ?e kg:defines ?c ; dct:source ?source }
+        GROUP BY ?source""",
+}
+
+
+def _run_build(folder: Path, out: Path) -> dict:
+    started = time.perf_counter()
+    process = subprocess.Popen([str(KG), "build", str(folder), "--out", str(out), "--profile", "--quiet"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    stderr = process.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"kg build failed on {folder}:\n{stderr}")
+    stages = {m.group(1).strip(): float(m.group(2))
+              for m in re.finditer(r"^\s+(.+?)\s+([\d.]+) s$", stderr, re.MULTILINE)}
+    return {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "stages": stages}
+
+
+def _time_queries(ttl: Path) -> dict[str, float]:
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(ttl), format=pyoxigraph.RdfFormat.TURTLE)
+    timings = {}
+    for name, query in QUERIES.items():
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            list(store.query(query))
+            best = min(best, time.perf_counter() - started)
+        timings[name] = best
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--work", type=Path, default=HERE / "out")
+    parser.add_argument("--results", type=Path, default=HERE / "results.md")
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes:
+        folder = args.work / f"glossary-{size}"
+        if not folder.is_dir():
+            generate(size, folder)
+        print(f"building {size} terms …", file=sys.stderr)
+        result = _run_build(folder, args.work / f"exports-{size}")
+        ttl = next(p for p in (args.work / f"exports-{size}").glob("*.ttl") if ".skos." not in p.name)
+        result["queries"] = _time_queries(ttl)
+        result["size"] = size
+        rows.append(result)
+        print(f"  {result['wall']:.2f} s, {result['rss_mb']:.0f} MB", file=sys.stderr)
+    _write(rows, args.results)
+    print(args.results.read_text())
+
+
+def _write(rows: list[dict], path: Path) -> None:
+    stages = sorted({s for r in rows for s in r["stages"]}, key=lambda s: list(rows[0]["stages"]).index(s)
+                    if s in rows[0]["stages"] else 99)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}. Command: `.venv/bin/python benchmarks/run.py`.",
+        "Synthetic glossaries from `benchmarks/generate.py` (4 sources, ~1/8 near-duplicate headwords).",
+        "",
+        "| terms | wall (s) | per 1k terms (s) | peak RSS (MB) | " + " | ".join(stages) + " |",
+        "|---:|---:|---:|---:|" + "---:|" * len(stages),
+    ]
+    for r in rows:
+        lines.append(f"| {r['size']:,} | {r['wall']:.2f} | {r['wall'] / r['size'] * 1000:.3f} | "
+                     f"{r['rss_mb']:.0f} | " + " | ".join(f"{r['stages'].get(s, 0):.2f}" for s in stages) + " |")
+    lines += ["", "SPARQL on the full graph (pyoxigraph, best of 3, ms):", "",
+              "| terms | " + " | ".join(QUERIES) + " |", "|---:|" + "---:|" * len(QUERIES)]
+    for r in rows:
+        lines.append(f"| {r['size']:,} | " + " | ".join(f"{r['queries'][q] * 1000:.1f}" for q in QUERIES) + " |")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
