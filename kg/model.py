@@ -137,6 +137,7 @@ class Concept:
     provisional: bool = False  # label derived from a headword-less definition: needs review
     is_metric: bool = False
     merge_reasons: tuple[MergeReason, ...] = ()
+    reviewed: bool = False  # a curator confirmed it (a mark-reviewed decision, kg.decisions)
 
     @property
     def labels(self) -> tuple[str, ...]:
