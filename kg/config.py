@@ -31,9 +31,16 @@ class EdgeConfig:
 
 
 @dataclass(frozen=True)
+class ReaderConfig:
+    # a text line longer than this is not a glossary line (minified HTML, a data dump): refused
+    max_line_chars: int = 100_000
+
+
+@dataclass(frozen=True)
 class Config:
     merge: MergeConfig = field(default_factory=MergeConfig)
     edges: EdgeConfig = field(default_factory=EdgeConfig)
+    readers: ReaderConfig = field(default_factory=ReaderConfig)
 
 
 DEFAULT = Config()
