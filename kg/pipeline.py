@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kg.concepts import form_concepts
 from kg.config import DEFAULT, Config
+from kg.decisions import Decisions, apply_concept_decisions, apply_edge_decisions, decisions_for
 from kg.edges import infer_edges
 from kg.errors import InputError
 from kg.graph import assemble
@@ -30,6 +31,8 @@ class BuildOptions:
     # A folder of many files skips a bad file with a warning; a file named alone is an error.
     skip_bad_files: bool = False
     progress: Progress = field(default_factory=lambda: Progress(enabled=False))
+    # Curators' decisions; None takes the decisions.toml beside the manifest, if there is one.
+    decisions: Decisions | None = None
 
 
 def read_sources(plan: Plan, options: BuildOptions) -> tuple[list[Source], list[Entry], list[Finding]]:
@@ -58,12 +61,16 @@ def read_sources(plan: Plan, options: BuildOptions) -> tuple[list[Source], list[
 def build(plan: Plan, options: BuildOptions | None = None) -> KnowledgeGraph:
     options = options or BuildOptions()
     progress = options.progress
+    decisions = decisions_for(plan.manifest, options.decisions)  # a malformed file fails first
     with progress.stage("read and extract"):
         sources, entries, findings = read_sources(plan, options)
     with progress.stage("concepts"):
         concepts = assign_keys(form_concepts(entries, options.config))
+        concepts, stale = apply_concept_decisions(concepts, entries, decisions, sources)
     with progress.stage("edges"):
         edges = infer_edges(concepts, {e.id: e for e in entries}, options.config)
+        edges, stale_edges = apply_edge_decisions(edges, concepts, decisions)
+        findings = [*findings, *stale, *stale_edges]
     with progress.stage("graph"):
         return assemble(plan.scheme, sources, entries, concepts, edges, findings, options.config)
 

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from kg.decisions import load_decisions
 from kg.exporters import exporter_names, render_all, write_exports
 from kg.manifest import plan_for_paths
 from kg.pipeline import BuildOptions, build, default_sources_dir
@@ -36,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"force a reader instead of detecting one: {', '.join(sorted(READERS))}")
     parser.add_argument("--only", action="append", choices=exporter_names(), metavar="EXPORTER",
                         help=f"write only these exports (repeatable): {', '.join(exporter_names())}")
+    parser.add_argument("--decisions", metavar="FILE",
+                        help="curators' decisions to apply (default: decisions.toml beside the manifest)")
     parser.add_argument("--profile", action="store_true", help="print how long each stage took")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
@@ -52,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
         plan = replace(plan, scheme=replace(plan.scheme, base_iri=args.base_uri))
     progress = Progress(enabled=None if not args.quiet else False)
     skip = any(p.is_dir() for p in paths)
-    kg = build(plan, BuildOptions(forced_format=args.format, skip_bad_files=skip, progress=progress))
+    decisions = load_decisions(Path(args.decisions)) if args.decisions else None
+    kg = build(plan, BuildOptions(forced_format=args.format, skip_bad_files=skip, progress=progress,
+                                  decisions=decisions))
     with progress.stage("export"):
         files = render_all(kg, args.only)
         written = write_exports(files, Path(args.out))
