@@ -13,14 +13,25 @@ from dataclasses import dataclass, field
 class MergeConfig:
     # rapidfuzz token_sort_ratio (0-100) above which two labels are merge candidates
     label_candidate_score: float = 90.0
-    # definition similarity (0-1) a fuzzy label match must also reach to merge
+    # a fuzzy label match merges only when every differing word is a spelling variant of its
+    # counterpart (rapidfuzz ratio 0-100): "centre"/"center" 83, "inbound"/"outbound" 67
+    word_variant_score: float = 80.0
+    # definition similarity (TF-IDF cosine, 0-1) a fuzzy label match must also reach to merge
     definition_agreement: float = 0.25
+    # two headings with the same acronym merge when their expansions are this close
+    # (token_set_ratio 0-100) or their definitions reach definition_agreement
+    acronym_label_score: float = 80.0
     # a headword-less entry joins the concept whose definitions match it best above this (0-1)
     headless_attach_score: float = 0.55
     # and by at least this margin over the runner-up
     headless_attach_margin: float = 0.10
+    # labels blocked together (same first or last word) are compared all-pairs with rapidfuzz's
+    # cdist; a block larger than this is split by the other end's word so cost stays linear-ish
+    max_block_size: int = 2000
     # two concepts whose labels are this close (0-100) but stay apart become synonym candidates
     synonym_candidate_score: float = 85.0
+    # and their definitions at least this similar (TF-IDF cosine, 0-1)
+    synonym_definition_agreement: float = 0.30
 
 
 @dataclass(frozen=True)
