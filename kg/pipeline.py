@@ -16,7 +16,7 @@ from kg.decisions import Decisions, apply_concept_decisions, apply_edge_decision
 from kg.edges import infer_edges
 from kg.errors import InputError
 from kg.graph import assemble
-from kg.identifiers import assign_keys
+from kg.identifiers import assign_keys, lock_path_for, read_lock
 from kg.manifest import Plan
 from kg.model import Entry, Finding, KnowledgeGraph, Source
 from kg.progress import Progress
@@ -33,6 +33,8 @@ class BuildOptions:
     progress: Progress = field(default_factory=lambda: Progress(enabled=False))
     # Curators' decisions; None takes the decisions.toml beside the manifest, if there is one.
     decisions: Decisions | None = None
+    # The IRI lock (kg.identifiers); None takes the iris.lock beside the manifest, if any.
+    iris_lock: Path | None = None
 
 
 def read_sources(plan: Plan, options: BuildOptions) -> tuple[list[Source], list[Entry], list[Finding]]:
@@ -62,10 +64,12 @@ def build(plan: Plan, options: BuildOptions | None = None) -> KnowledgeGraph:
     options = options or BuildOptions()
     progress = options.progress
     decisions = decisions_for(plan.manifest, options.decisions)  # a malformed file fails first
+    lock = read_lock(lock_path_for(plan.manifest, options.iris_lock))
     with progress.stage("read and extract"):
         sources, entries, findings = read_sources(plan, options)
     with progress.stage("concepts"):
-        concepts = assign_keys(form_concepts(entries, options.config))
+        concepts = assign_keys(form_concepts(entries, options.config), lock,
+                               {e.id: e.text for e in entries})
         concepts, stale = apply_concept_decisions(concepts, entries, decisions, sources)
     with progress.stage("edges"):
         edges = infer_edges(concepts, {e.id: e for e in entries}, options.config)

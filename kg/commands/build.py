@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kg.decisions import load_decisions
 from kg.exporters import exporter_names, render_all, write_exports
+from kg.identifiers import lock_path_for, record_iris
 from kg.manifest import plan_for_paths
 from kg.pipeline import BuildOptions, build, default_sources_dir
 from kg.progress import Progress
@@ -39,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"write only these exports (repeatable): {', '.join(exporter_names())}")
     parser.add_argument("--decisions", metavar="FILE",
                         help="curators' decisions to apply (default: decisions.toml beside the manifest)")
+    parser.add_argument("--iris", metavar="FILE",
+                        help="lock file of minted concept IRIs, read and updated so rebuilds never "
+                             "rename a concept (default: iris.lock beside the manifest; none for files)")
     parser.add_argument("--profile", action="store_true", help="print how long each stage took")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
@@ -56,11 +60,15 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(enabled=None if not args.quiet else False)
     skip = any(p.is_dir() for p in paths)
     decisions = load_decisions(Path(args.decisions)) if args.decisions else None
+    iris_lock = lock_path_for(plan.manifest, Path(args.iris) if args.iris else None)
     kg = build(plan, BuildOptions(forced_format=args.format, skip_bad_files=skip, progress=progress,
-                                  decisions=decisions))
+                                  decisions=decisions, iris_lock=iris_lock))
     with progress.stage("export"):
         files = render_all(kg, args.only)
         written = write_exports(files, Path(args.out))
+        # After the exports, so that a failed build leaves the lock as it was too.
+        if iris_lock is not None:
+            record_iris(iris_lock, kg)
     if not args.quiet:
         _summary(kg, written, sys.stdout)
     if args.profile:

@@ -7,14 +7,12 @@ failed or killed build leaves the previous exports whole.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kg.errors import InputError, UsageError
+from kg.atomic import replace_files
+from kg.errors import UsageError
 from kg.model import KnowledgeGraph
 
 
@@ -54,25 +52,6 @@ def render_all(kg: KnowledgeGraph, names: list[str] | None = None) -> dict[str, 
 
 
 def write_exports(files: dict[str, bytes], out_dir: Path) -> list[Path]:
-    """Write all files or none: stage them in a sibling temp folder, fsync, then rename each."""
-    out_dir = out_dir.resolve()
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(f"cannot create the output folder: {error.strerror}", path=str(out_dir)) from None
-    staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir.parent))
-    try:
-        for name, content in sorted(files.items()):
-            target = staging / name
-            with open(target, "wb") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-        written = []
-        for name in sorted(files):
-            final = out_dir / name
-            os.replace(staging / name, final)  # atomic per file on one file system
-            written.append(final)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    """Write all files or none (kg.atomic): a failed or killed build leaves the previous
+    exports whole, and the folder holds one build's set, never a mix of two."""
+    return replace_files(files, out_dir)
