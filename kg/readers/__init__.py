@@ -12,6 +12,7 @@ from typing import Callable
 
 from kg.errors import InputError, UsageError
 from kg.model import Document, Entry, Finding
+from kg.readers.traps import duplicate_headwords, remove_pasted_definitions
 
 
 @dataclass
@@ -63,7 +64,9 @@ def extract(document: Document, forced: str | None = None) -> Extraction:
     reader = get_reader(forced or document.source.format) if (forced or document.source.format) \
         else detect_reader(document)
     result = reader.read(document)
-    entries = [replace(entry, ordinal=n) for n, entry in enumerate(result.entries, 1)]
+    entries, pasted = remove_pasted_definitions(result.entries)
+    entries = [replace(entry, ordinal=n) for n, entry in enumerate(entries, 1)]
+    result.findings.extend(pasted + duplicate_headwords(entries))
     if not entries:
         result.findings.append(Finding("no-entries", f"the {reader.name} reader found no entries",
                                        source=document.source.key))
@@ -72,4 +75,4 @@ def extract(document: Document, forced: str | None = None) -> Extraction:
 
 def _load_builtin_readers() -> None:
     # Imported here, not at module top, so that reader modules can import this registry.
-    from kg.readers import plaintext  # noqa: F401
+    from kg.readers import docx, html, markdown, plaintext, tabular  # noqa: F401

@@ -1,41 +1,316 @@
-"""Plain-text glossaries: "Term: definition" lines, or a heading line and its paragraph.
+"""Plain-text glossaries in the layouts people paste and scrape.
 
-First version: the reading issue deepens it (noise, numbered headings, lost headwords).
+Three layouts, chosen by what most of the file looks like:
+
+- inline: "Term: definition", "Term – definition", "Term - definition" on one line;
+- headed: a heading line (bare, numbered, bulleted, with a " | site" suffix, A–Z letter
+  sections) and the definition lines under it, sub-lists included;
+- headless: only definitions survived (the headwords were lost in scraping); each one is
+  kept as an entry without a headword.
+
+Noise is recognised by layout evidence: lines before the A–Z sections, blocks whose heading
+is unnumbered where the entries are numbered, runs of headings with nothing under them
+(tables of contents), paragraphs that talk about the document or to the reader, lead-in
+lines ("here are the terms:") that introduce nothing, text outdented from the definitions.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import PurePath
 
-from kg.model import Document, Entry
+from kg.config import DEFAULT
+from kg.errors import InputError
+from kg.model import Document, Entry, Finding
 from kg.readers import Extraction, Reader, register
+from kg.readers import shapes
 
-_TERM_COLON = re.compile(r"^\s*([^:]{1,80}?)\s*:\s+(\S.*)$")
+# Term, then the earliest separator: a colon, or a dash with spaces (an en or em dash may be tight).
+_INLINE = re.compile(r"^(?P<term>[^\n]{1,100}?)(?::\s+|\s+[-–—]\s+|\s*[–—]\s*)(?P<definition>\S.*)$")
+_EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(.+)\1$")
+
+
+@dataclass
+class Line:
+    number: int
+    indent: int
+    text: str  # stripped, as written
+    bulleted: bool
+    numbered: bool
+    core: str  # without bullet and list number
+    inline: tuple[str, str] | None = None  # (term, definition) when the line reads "Term: definition"
+    heading: bool = False
+
+
+@dataclass
+class Block:
+    head: Line | None
+    body: list[Line | None] = field(default_factory=list)  # None marks a blank line
+    in_list: bool = False  # the last body line introduced a list ("...such as:")
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for line in self.body if line is not None]
 
 
 def detect(document: Document) -> float:
-    return 0.1 if document.text.strip() and document.encoding != "binary" else 0.0
+    """Any text can be read as plain text; a .txt name makes it the first choice."""
+    if not document.text.strip() or document.encoding == "binary":
+        return 0.0
+    suffix = PurePath(document.source.path).suffix.lower()
+    return 0.6 if suffix in (".txt", ".text") else 0.3 if not suffix else 0.1
 
 
 def read(document: Document) -> Extraction:
-    result = Extraction()
-    lines = document.lines
-    key = document.source.key
-    pending: tuple[int, str] | None = None
-    for number, raw in enumerate(lines, 1):
-        line = raw.strip()
-        if not line:
+    return read_lines(scan_lines(document), document.source.key)
+
+
+def read_lines(lines: list[Line | None], key: str) -> Extraction:
+    """Pick the layout most of the lines follow and read them in it."""
+    inline_count = sum(1 for line in lines if line and line.inline)
+    blocks = split_blocks(lines)
+    headed_count = sum(1 for block in blocks if block.head and block.lines)
+    text_runs = _count_text_runs(lines)
+    if inline_count >= 2 and inline_count >= headed_count:
+        return read_inline(lines, key)
+    if headed_count >= 2 and headed_count * 10 >= text_runs * 3:
+        return read_headed(blocks, key)
+    return read_headless(lines, key)
+
+
+def scan_lines(document: Document) -> list[Line | None]:
+    """One Line per non-blank line (None for blank ones), with its shape worked out."""
+    limit = DEFAULT.readers.max_line_chars
+    result: list[Line | None] = []
+    for number, raw in enumerate(document.lines, 1):
+        if len(raw) > limit:
+            raise InputError(f"line {number} is {len(raw):,} characters long; no glossary line is "
+                             f"longer than {limit:,}", path=document.source.path, line=number,
+                             hint="is it minified HTML or a data dump? try --format html or split it")
+        if not raw.strip():
+            result.append(None)
             continue
-        match = _TERM_COLON.match(line)
-        if match and len(match.group(1).split()) <= 8:
-            result.entries.append(Entry(key, number, match.group(1), match.group(2).strip()))
-            pending = None
-        elif len(line.split()) <= 8 and not line.endswith("."):
-            pending = (number, line)
-        elif pending is not None:
-            result.entries.append(Entry(key, pending[0], pending[1], line))
-            pending = None
+        expanded = raw.expandtabs(4)
+        result.append(make_line(number, raw.strip(), len(expanded) - len(expanded.lstrip())))
     return result
 
 
-register(Reader("text", "plain text: 'Term: definition' lines or heading + paragraph", detect, read))
+def make_line(number: int, text: str, indent: int = 0, heading: bool | None = None) -> Line:
+    """A line and its shape; `heading` forces the shape where markup says what it is."""
+    bulleted, rest = shapes.strip_bullet(text)
+    numbered, core = shapes.strip_number(rest)
+    line = Line(number, indent, text, bulleted, numbered, core)
+    if heading is None:
+        line.inline = _split_inline(core)
+        line.heading = line.inline is None and shapes.is_heading_shaped(shapes.strip_site_suffix(core))
+    else:
+        line.heading = heading
+    return line
+
+
+def _split_inline(text: str) -> tuple[str, str] | None:
+    match = _INLINE.match(text)
+    if not match:
+        return None
+    term, definition = clean_headword(match.group("term")), match.group("definition").strip()
+    if not term or not definition or not term[0].isalnum() and term[0] not in "(\"'“‘":
+        return None
+    if not shapes.brackets_balance(term) or not shapes.is_heading_shaped(term, max_words=10):
+        return None
+    if shapes.looks_like_title_case(definition) and not shapes.ends_like_sentence(definition):
+        return None  # "Glossary: Key Terms for Support Teams" is a title
+    return term, definition
+
+
+def clean_headword(text: str) -> str:
+    """A heading as printed, minus list marks, site suffix, trailing colon and emphasis marks."""
+    text = shapes.strip_site_suffix(text.strip()).strip().rstrip(":").strip()
+    match = _EMPHASIS.match(text)
+    if match:
+        text = match.group(2).strip()
+    return shapes.squash(text)
+
+
+def definition_text(lines: list[Line]) -> str:
+    """All the definition's lines joined by single spaces; bullets of sub-lists dropped."""
+    parts = [shapes.squash(shapes.strip_bullet(line.text)[1]) for line in lines]
+    return " ".join(part for part in parts if part)
+
+
+def _count_text_runs(lines: list[Line | None]) -> int:
+    runs, inside = 0, False
+    for line in lines:
+        is_text = line is not None and not line.heading
+        runs += is_text and not inside
+        inside = is_text
+    return runs
+
+
+# --- inline: "Term: definition" -------------------------------------------------------------
+
+def read_inline(lines: list[Line | None], key: str) -> Extraction:
+    result = Extraction()
+    current: tuple[Line, str, str, list[Line]] | None = None
+    gap = False
+
+    def close() -> None:
+        if current is not None:
+            head, term, definition, more = current
+            text = " ".join([definition, definition_text(more)]).strip()
+            result.entries.append(Entry(key, head.number, term, shapes.squash(text)))
+
+    for line in lines:
+        if line is None:
+            gap = True
+            continue
+        if line.inline:
+            close()
+            current = (line, line.inline[0], line.inline[1], [])
+        elif current is not None and _continues_inline(current, line, gap):
+            current[3].append(line)
+        else:
+            close()
+            current = None  # a letter heading, a title, chatter: never part of an entry
+        gap = False
+    close()
+    return result
+
+
+def _continues_inline(current: tuple[Line, str, str, list[Line]], line: Line, gap: bool) -> bool:
+    head, _, definition, more = current
+    last = more[-1].text if more else definition
+    if line.indent > head.indent or line.bulleted and last.rstrip().endswith(":"):
+        return True
+    return not gap and (line.text[0].islower() or last.rstrip().endswith(":"))
+
+
+# --- headed: a heading line and the definition under it -------------------------------------
+
+def split_blocks(lines: list[Line | None]) -> list[Block]:
+    blocks = [Block(None)]
+    for line in lines:
+        block = blocks[-1]
+        if line is None:
+            if block.body:
+                block.body.append(None)
+            continue
+        if line.heading and not (block.in_list and line.bulleted):
+            blocks.append(Block(line))
+            continue
+        block.body.append(line)
+        if not line.bulleted:
+            block.in_list = line.text.endswith(":")
+    return blocks
+
+
+def read_headed(blocks: list[Block], key: str) -> Extraction:
+    result = Extraction()
+    candidates = [b for b in blocks if b.head and b.lines and not shapes.is_letter_heading(b.head.core)]
+    numbered = sum(b.head.numbered for b in candidates) * 10 >= len(candidates) * 6
+    letters = [i for i, b in enumerate(blocks) if b.head and shapes.is_letter_heading(b.head.core)]
+    body_starts = len(letters) >= 3 and letters[0] or 0
+    shaped = [b for b in candidates
+              if blocks.index(b) >= body_starts and (b.head.numbered or not numbered)]
+    body_indent = _mode(b.lines[0].indent for b in shaped)
+    head_indent = _mode(b.head.indent for b in shaped)
+    bodies = {id(b): _trim_body(b, body_indent if body_indent > head_indent else None) for b in shaped}
+    kept = [b for b in shaped if bodies[id(b)] and not _is_document_talk(b.head, bodies[id(b)])]
+    if kept and kept[0] is candidates[0] and _is_front_matter(kept[0].head, bodies[id(kept[0])]):
+        kept = kept[1:]
+    kept_ids = {id(b) for b in kept}
+    for position, block in enumerate(blocks):
+        if id(block) in kept_ids:
+            result.entries.append(Entry(key, block.head.number, clean_headword(block.head.core),
+                                        definition_text(bodies[id(block)])))
+        elif _lacks_definition(blocks, position, kept_ids, numbered):
+            result.findings.append(Finding(
+                "missing-definition", f"heading '{clean_headword(block.head.core)}' has no definition "
+                "under it; it is not an entry", source=key, line=block.head.number))
+    return result
+
+
+def _is_document_talk(head: Line, body: list[Line]) -> bool:
+    return shapes.document_talk(" ".join([head.core] + [line.text for line in body])) >= 2
+
+
+def _is_front_matter(head: Line, body: list[Line]) -> bool:
+    """A first block titled as a glossary whose text speaks about the page: title and intro."""
+    text = " ".join(line.text for line in body)
+    return shapes.names_the_document(head.core) and shapes.document_talk(text) >= 1
+
+
+def _trim_body(block: Block, body_indent: int | None) -> list[Line]:
+    """The definition's lines: stop at outdented text, drop sign-offs and dangling lead-ins."""
+    paragraphs: list[list[Line]] = [[]]
+    for line in block.body:
+        if line is None:
+            paragraphs.append([])
+        else:
+            paragraphs[-1].append(line)
+    paragraphs = [p for p in paragraphs if p]
+    kept: list[list[Line]] = paragraphs[:1]
+    for paragraph in paragraphs[1:]:
+        if body_indent is not None and paragraph[0].indent < body_indent:
+            break
+        kept.append(paragraph)
+    while len(kept) > 1 and shapes.document_talk(" ".join(l.text for l in kept[-1])) >= 2:
+        kept.pop()
+    body = [line for paragraph in kept for line in paragraph]
+    while len(body) > 1 and body[-1].text.endswith(":"):
+        body.pop()  # "here are the explanations:" followed by the next heading introduces nothing
+    return body
+
+
+def _lacks_definition(blocks: list[Block], position: int, kept_ids: set[int], numbered: bool) -> bool:
+    """A heading with nothing under it, between entries, not a letter and not part of a list."""
+    block = blocks[position]
+    if block.head is None or block.lines or shapes.is_letter_heading(block.head.core):
+        return False
+    if numbered and not block.head.numbered:
+        return False
+    before = any(id(b) in kept_ids for b in blocks[:position])
+    after = any(id(b) in kept_ids for b in blocks[position + 1:])
+    neighbours = [blocks[i] for i in (position - 1, position + 1) if 0 <= i < len(blocks)]
+    in_a_list = any(b.head and not b.lines and not shapes.is_letter_heading(b.head.core)
+                    for b in neighbours)
+    return before and after and not in_a_list
+
+
+def _mode(values) -> int:
+    counts = Counter(values)
+    return min(counts, key=lambda value: (-counts[value], value)) if counts else 0
+
+
+# --- headless: definitions whose headwords were lost ----------------------------------------
+
+def read_headless(lines: list[Line | None], key: str) -> Extraction:
+    """Each definition becomes an entry without a headword; the concept stage names it."""
+    result = Extraction()
+    runs: list[list[Line]] = [[]]
+    for line in lines:
+        if line is None or line.heading or shapes.is_letter_heading(line.core):
+            runs.append([])
+        else:
+            runs[-1].append(line)
+    runs = [run for run in runs if run]
+    # Paragraphs of wrapped lines are one definition each; a run of full sentences, one per line,
+    # is one definition per line.
+    units: list[list[Line]] = []
+    for run in runs:
+        if all(shapes.ends_like_sentence(line.text) for line in run):
+            units.extend([line] for line in run)
+        else:
+            units.append(run)
+    while units and shapes.document_talk(definition_text(units[0])) >= 2:
+        units.pop(0)
+    while units and shapes.document_talk(definition_text(units[-1])) >= 2:
+        units.pop()
+    for unit in units:
+        result.entries.append(Entry(key, unit[0].number, None, definition_text(unit)))
+    return result
+
+
+register(Reader("text", "plain text: 'Term: definition' lines, headings with paragraphs "
+                        "(numbered, A-Z sections), or definitions without headwords", detect, read))

@@ -1,0 +1,125 @@
+"""What a line of a glossary looks like: heading, sentence, list item, letter heading, chatter.
+
+Every reader decides by these layout shapes, never by the words of a particular glossary:
+a heading is short and does not end like a sentence; a definition reads like a sentence;
+front matter, ads and sign-offs talk about the document or to the reader.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Bullets people paste from word processors and web pages, followed by a space.
+_BULLET = re.compile(r"^[-*•·▪◦‣∙●○■□➢➤►–—]\s+")
+# "1." "12)" "(3)" "4 -" list numbers, and "#12." as scraped from numbered web headings.
+_NUMBER = re.compile(r"^(?:#\s*)?(?:\(\d{1,3}\)|\d{1,3}[.)](?!\d)|\d{1,3}\s+[-–—:]\s)\s*")
+# A single letter (or a letter range) that opens an A–Z section: "A", "B.", "X–Z", "0-9", "#".
+_LETTER_HEADING = re.compile(r"^(?:[A-Za-z]\.?|[A-Za-z]\s*[-–—&/]\s*[A-Za-z]|0\s*[-–—]\s*9|#|\d)$")
+_SENTENCE_END = re.compile(r"[.!?;,][\"'”’»)\]]*$")
+_QUOTED = re.compile(r"[\"“”«»][^\"“”«»]{0,400}[\"“”«»]")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+_MATCH_TRANSLATION = str.maketrans({
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200b": "",
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+    "\ufeff": "",
+})
+
+# Document talk: the page speaking about itself or to its reader. Each family counts once, so
+# a definition that happens to say "our" is not chatter, but "we ... click here" is.
+_DOCUMENT_TALK = (
+    re.compile(r"\b(?:we|our|ours|us|let['’]s)\b", re.IGNORECASE),
+    re.compile(r"\b(?:this|these|the following|our)\s+(?:\w+\s+){0,3}?(?:glossary|glossaries|"
+               r"terms|definitions|list|article|guide|post|page|document|resource|episode|"
+               r"series|section|department|website|site)\b", re.IGNORECASE),
+    re.compile(r"\b(?:here (?:are|is)|below|above|read more|learn more|click|subscribe|sign up|"
+               r"download|message us|contact us|check out|follow us|share this)\b", re.IGNORECASE),
+    re.compile(r"\b(?:glossary|glossaries|dictionary|terminology|lexicon|jargon|"
+               r"a[-–]z)\b", re.IGNORECASE),
+)
+# Words a title uses to name the document as a glossary.
+_META_TITLE = re.compile(r"\b(?:glossary|glossaries|dictionary|terms|terminology|vocabulary|"
+                         r"definitions|lexicon|jargon|a\s*[-–]\s*z)\b", re.IGNORECASE)
+
+
+def for_matching(text: str) -> str:
+    """Text compared, never shown: NBSP and typographic quotes folded, spaces collapsed, casefolded."""
+    text = unicodedata.normalize("NFC", text).translate(_MATCH_TRANSLATION)
+    return " ".join(text.split()).casefold()
+
+
+def squash(text: str) -> str:
+    """Whitespace runs (NBSP included) to one space, ends stripped: what a reader stores."""
+    return " ".join(text.split())
+
+
+def strip_bullet(text: str) -> tuple[bool, str]:
+    match = _BULLET.match(text)
+    return (True, text[match.end():]) if match else (False, text)
+
+
+def strip_number(text: str) -> tuple[bool, str]:
+    match = _NUMBER.match(text)
+    if match and match.end() < len(text):
+        return True, text[match.end():]
+    return False, text
+
+
+def strip_site_suffix(text: str) -> str:
+    """'Chatbot | Some Site Name' -> 'Chatbot': web page titles append the site after a bar."""
+    head, bar, _ = text.partition(" | ")
+    return head.rstrip() if bar and head.strip() else text
+
+
+def is_letter_heading(text: str) -> bool:
+    return bool(_LETTER_HEADING.match(text.strip()))
+
+
+def ends_like_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text.rstrip()))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def brackets_balance(text: str) -> bool:
+    for opening, closing in ("()", "[]", "{}"):
+        if text.count(opening) != text.count(closing):
+            return False
+    return True
+
+
+def is_heading_shaped(text: str, max_words: int = 12, max_chars: int = 100) -> bool:
+    """Short, not ending like a sentence, not starting lower-case like running text."""
+    text = text.strip().rstrip(":").strip()
+    if not text or len(text) > max_chars or ends_like_sentence(text):
+        return False
+    tokens = text.split()
+    if len(tokens) > max_words:
+        return False
+    first = tokens[0]
+    # "eNPS", "iOS" are headwords; "the time it takes" is running text.
+    if first[0].islower() and not any(c.isupper() for c in first[1:]):
+        return len(tokens) == 1
+    # "A person who helps customers" lost its full stop but still reads as a sentence.
+    lower = sum(1 for token in tokens[1:] if token[0].islower())
+    return not (len(tokens) >= 5 and lower * 2 >= len(tokens))
+
+
+def looks_like_title_case(text: str) -> bool:
+    """Every word of four or more letters capitalised: a title, not a definition."""
+    long_words = [w for w in words(text) if len(w) >= 4]
+    return bool(long_words) and all(w[0].isupper() for w in long_words)
+
+
+def document_talk(text: str) -> int:
+    """How many kinds of self-reference or reader address the text holds (quotations ignored)."""
+    text = _QUOTED.sub(" ", text)
+    return sum(1 for pattern in _DOCUMENT_TALK if pattern.search(text))
+
+
+def names_the_document(title: str) -> bool:
+    return bool(_META_TITLE.search(title))

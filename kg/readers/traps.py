@@ -1,0 +1,70 @@
+"""Traps every reader's output is checked for, so they are reported rather than hidden.
+
+- the same headword twice in one source: both entries are kept, a finding names both lines;
+- another entry's whole definition pasted into a definition (at its start or its end): the
+  entry keeps what was written, `clean_definition` holds the rest, and a finding says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from kg.model import Entry, Finding
+from kg.readers.shapes import for_matching
+
+# The pasted text must be a whole definition this long, so a shared stock phrase is not a paste.
+MIN_PASTED_CHARS = 40
+_SENTENCE_BOUNDARY = re.compile(r"[.!?][\"'”’)]*(\s+)")
+
+
+def duplicate_headwords(entries: list[Entry]) -> list[Finding]:
+    first_line: dict[str, int] = {}
+    findings = []
+    for entry in entries:
+        if entry.headword is None:
+            continue
+        key = for_matching(entry.headword)
+        if key in first_line:
+            findings.append(Finding("duplicate-headword", f"'{entry.headword}' is defined again "
+                                    f"(first at line {first_line[key]}); both entries are kept",
+                                    source=entry.source, line=entry.line))
+        else:
+            first_line[key] = entry.line
+    return findings
+
+
+def remove_pasted_definitions(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
+    """Find definitions that begin or end with another entry's entire definition."""
+    by_text: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        text = for_matching(entry.definition)
+        if len(text) >= MIN_PASTED_CHARS:
+            by_text.setdefault(text, index)
+    result, findings = [], []
+    for index, entry in enumerate(entries):
+        clean, donor = _split_paste(entry.definition, by_text, index)
+        if clean is None:
+            result.append(entry)
+            continue
+        result.append(replace(entry, clean_definition=clean))
+        other = entries[donor]
+        name = f"'{other.headword}'" if other.headword else f"the entry at line {other.line}"
+        findings.append(Finding("pasted-definition", f"the definition of "
+                                f"{entry.headword or 'this entry'!r} also holds the definition of "
+                                f"{name}; the clean part is kept as its meaning",
+                                source=entry.source, line=entry.line))
+    return result, findings
+
+
+def _split_paste(definition: str, by_text: dict[str, int], own: int) -> tuple[str | None, int]:
+    """Cut at each sentence boundary: is the part after (or before) it another whole definition?
+
+    One dictionary look-up per boundary, so the check stays linear in the text read."""
+    for boundary in _SENTENCE_BOUNDARY.finditer(definition):
+        head, tail = definition[:boundary.start(1)].strip(), definition[boundary.end(1):].strip()
+        for clean, pasted in ((head, tail), (tail, head)):
+            donor = by_text.get(for_matching(pasted))
+            if donor is not None and donor != own and clean:
+                return clean, donor
+    return None, -1
