@@ -121,9 +121,10 @@ def parse_decisions(text: str, file: str) -> Decisions:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = re.search(r"line (\d+)", str(error))
-        raise InputError(f"not valid TOML: {error}", path=file,
-                         line=int(line.group(1)) if line else None) from None
+        found = re.search(r"line (\d+)", str(error))
+        # tomllib names no line for what is left open at the end: that is the last line
+        line = int(found.group(1)) if found else text.rstrip("\n").count("\n") + 1
+        raise InputError(f"not valid TOML: {error}", path=file, line=line) from None
     lines = text.split("\n")
     headers = _header_lines(lines)
     items: list[Decision] = []
