@@ -39,6 +39,22 @@ class EdgeConfig:
     enabled: tuple[str, ...] = ("broader", "metric_of", "mentioned_in", "synonym")
     min_confidence: float = 0.5  # edges below this are dropped
     max_broader: int = 3  # broader concepts kept per concept, by confidence
+    # Methods each rule may use (kg/edges/broader.py, metric_of.py); drop one to switch it off.
+    broader_methods: tuple[str, ...] = ("genus", "head", "metric-class")
+    metric_of_methods: tuple[str, ...] = ("metric-measures", "metric-label")
+    # Confidence per method: how often, on the fixture and bundled glossaries, such a link held.
+    genus_confidence: float = 0.9  # the genus phrase is a concept's label
+    genus_stripped_confidence: float = 0.8  # …once its leading modifiers are dropped
+    genus_light_confidence: float = 0.65  # "an approach to X": X, through a light noun
+    head_confirmed_confidence: float = 0.85  # "Urgent Ticket" -> Ticket, the definition agrees
+    head_unconfirmed_confidence: float = 0.6  # …the definition neither agrees nor disagrees
+    metric_class_confidence: float = 0.75  # a metric -> the glossary's "Metric" concept
+    metric_object_confidence: float = 0.85  # "measures customer loyalty" -> Loyalty
+    metric_clause_confidence: float = 0.75  # a concept named later in the measured clause
+    metric_head_confidence: float = 0.55  # only the measured noun's head matches one concept
+    metric_label_confidence: float = 0.8  # "Churn Rate" -> Churn
+    mention_confidence: float = 0.9  # a label of several words, or an acronym, in a definition
+    mention_one_word_confidence: float = 0.7  # a one-word label: more often another sense
 
 
 @dataclass(frozen=True)
@@ -61,11 +77,18 @@ class ExplorerConfig:
 
 
 @dataclass(frozen=True)
+class ReviewConfig:
+    # `kg review` queues inferred edges below this confidence (0-1) for a curator's decision
+    below: float = 0.7
+
+
+@dataclass(frozen=True)
 class Config:
     merge: MergeConfig = field(default_factory=MergeConfig)
     edges: EdgeConfig = field(default_factory=EdgeConfig)
     explorer: ExplorerConfig = field(default_factory=ExplorerConfig)
     readers: ReaderConfig = field(default_factory=ReaderConfig)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
 
 
 DEFAULT = Config()
