@@ -1,0 +1,566 @@
+"""Does an RDF file import cleanly into taxonomy tools? The checks behind `kg validate`.
+
+Three verdicts, each over the triples exactly as written (tools infer nothing):
+
+1. the SKOS profile (docs/skos-profile.md), checked here in plain Python over the triples:
+   S13, S14, S27 through any broader chain and any sub-property of skos:related, hierarchy
+   cycles, missing inverse links, orphan concepts, overlapping labels, language tags, top
+   concepts, the scheme, IRIs and slugs;
+2. our SHACL shapes (ontology/shapes.ttl) with pySHACL, inference "rdfs", ontology/kg.ttl;
+3. Skosify: it must return the same graph and log no warning.
+
+pySHACL and Skosify work on rdflib graphs and take minutes on a million triples, so above
+`max_library_triples` only the profile checks run (the report says so).
+
+    report = validate_file(Path("exports/customer-service.skos.ttl"))
+    print(report.to_text())
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph
+import rdflib
+from rdflib import BNode, URIRef
+from rdflib import Literal as RdfLiteral
+
+from kg.errors import InputError
+from kg.vocabulary import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
+
+SKOS = PREFIXES["skos"]
+RDF_TYPE = PREFIXES["rdf"] + "type"
+SUB_PROPERTY_OF = PREFIXES["rdfs"] + "subPropertyOf"
+LABEL_PROPERTIES = ("prefLabel", "altLabel", "hiddenLabel")
+TEXT_PROPERTIES = (*LABEL_PROPERTIES, "definition", "scopeNote", "note", "example", "editorialNote",
+                   "historyNote", "changeNote")
+FORMATS = {".ttl": "ttl", ".nt": "nt", ".rdf": "rdf", ".xml": "rdf", ".owl": "rdf", ".jsonld": "jsonld",
+           ".json": "jsonld"}
+_PYOXIGRAPH_FORMATS = {"ttl": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+                       "rdf": pyoxigraph.RdfFormat.RDF_XML, "jsonld": pyoxigraph.RdfFormat.JSON_LD}
+_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
+_SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+_SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
+DEFAULT_MAX_LIBRARY_TRIPLES = 300_000
+MAX_SHOWN = 20  # problems listed per check in the text report
+
+# (check name, what it guards) in report order
+CHECKS = (
+    ("S14", "at most one prefLabel per language"),
+    ("S13", "prefLabel, altLabel and hiddenLabel of a concept differ"),
+    ("S27", "skos:related never joins concepts a broader chain joins"),
+    ("cycles", "no cycle in the broader hierarchy"),
+    ("inverses", "every link written both ways"),
+    ("orphans", "every concept in the scheme and reachable from a top concept"),
+    ("top-concepts", "top concepts written both ways, none with a broader concept"),
+    ("labels", "every concept labelled; no two concepts share a prefLabel"),
+    ("languages", "every label and note language-tagged with a valid tag"),
+    ("scheme", "one concept scheme, labelled and titled, never a concept"),
+    ("iris", "http(s) IRIs under one namespace with [a-z][a-z0-9-]* slugs"),
+    ("redundancy", "no broader link that a longer chain already implies"),
+    ("shacl", "our SHACL shapes (ontology/shapes.ttl, inference rdfs)"),
+    ("skosify", "Skosify returns the same graph and logs no warning"),
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    check: str
+    message: str
+    severity: str = "violation"  # or "warning"
+
+
+@dataclass(frozen=True)
+class Report:
+    file: str
+    triples: int
+    concepts: int
+    problems: tuple[Problem, ...]
+    skipped: tuple[tuple[str, str], ...] = ()  # (check, why)
+
+    @property
+    def violations(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "violation"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def to_dict(self) -> dict:
+        skipped = dict(self.skipped)
+        return {
+            "file": self.file, "triples": self.triples, "concepts": self.concepts, "valid": self.ok,
+            "checks": [{"name": name, "title": title, "skipped": skipped.get(name),
+                        "violations": [p.message for p in self.violations if p.check == name],
+                        "warnings": [p.message for p in self.warnings if p.check == name]}
+                       for name, title in CHECKS],
+        }
+
+    def to_text(self) -> str:
+        lines = [f"{self.file}: {self.triples} triples, {self.concepts} concepts"]
+        skipped = dict(self.skipped)
+        for name, title in CHECKS:
+            found = [p for p in self.problems if p.check == name]
+            bad = [p for p in found if p.severity == "violation"]
+            status = "skip" if name in skipped else "FAIL" if bad else "warn" if found else "ok"
+            lines.append(f"  {status:<4}  {name:<12} {title}"
+                         + (f" ({skipped[name]})" if name in skipped else ""))
+            for problem in found[:MAX_SHOWN]:
+                lines.append(f"          {problem.severity}: {problem.message}")
+            if len(found) > MAX_SHOWN:
+                lines.append(f"          … and {len(found) - MAX_SHOWN} more")
+        verdict = "valid" if self.ok else f"INVALID: {len(self.violations)} violations"
+        lines.append(f"  {verdict}, {len(self.warnings)} warnings")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Index:
+    """The triples as plain strings, grouped the way the checks read them."""
+
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    out: dict[str, dict[str, list]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    count: int = 0
+
+    def objects(self, subject: str, predicate: str) -> list:
+        return self.out.get(subject, {}).get(predicate, [])
+
+    def subjects_of_type(self, class_iri: str) -> list[str]:
+        return sorted(s for s, types in self.types.items() if class_iri in types)
+
+
+# ---------------------------------------------------------------- loading
+
+def format_of(path: Path) -> str:
+    extension = FORMATS.get(path.suffix.lower())
+    if extension is None:
+        raise InputError(f"cannot tell the RDF syntax of '{path.suffix}' files", path=str(path),
+                         hint=f"use one of {', '.join(sorted(FORMATS))}")
+    return extension
+
+
+def parse_triples(content: bytes, syntax: str, name: str) -> list[pyoxigraph.Triple]:
+    try:
+        return [q.triple for q in pyoxigraph.parse(content, format=_PYOXIGRAPH_FORMATS[syntax])]
+    except (SyntaxError, ValueError) as error:
+        line = getattr(error, "lineno", None)
+        raise InputError(f"not valid {syntax}: {error}".splitlines()[0], path=name, line=line,
+                         hint="check the file is complete and in the syntax its extension says") from None
+
+
+def to_rdflib(triples: Iterable[pyoxigraph.Triple]) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for triple in triples:
+        graph.add((_rdflib_term(triple.subject), URIRef(triple.predicate.value), _rdflib_term(triple.object)))
+    return graph
+
+
+def _rdflib_term(term):
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return RdfLiteral(term.value, lang=term.language)
+    return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _index(triples: list[pyoxigraph.Triple]) -> _Index:
+    index = _Index(count=len(triples))
+    for triple in triples:
+        subject, predicate, obj = triple.subject.value, triple.predicate.value, triple.object
+        if predicate == RDF_TYPE:
+            index.types[subject].add(obj.value)
+        index.out[subject][predicate].append(obj)
+    return index
+
+
+# ---------------------------------------------------------------- the profile checks
+
+def _sub_properties(index: _Index, ontology: list[pyoxigraph.Triple], root: str) -> set[str]:
+    """`root` and every property declared, through any chain, a sub-property of it."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for triple in ontology:
+        if triple.predicate.value == SUB_PROPERTY_OF:
+            parents[triple.subject.value].add(triple.object.value)
+    for subject, properties in index.out.items():
+        for obj in properties.get(SUB_PROPERTY_OF, ()):
+            parents[subject].add(obj.value)
+    result, changed = {root}, True
+    while changed:
+        changed = False
+        for prop, supers in parents.items():
+            if prop not in result and supers & result:
+                result.add(prop)
+                changed = True
+    return result
+
+
+def _links(index: _Index, concepts: set[str], properties: set[str]) -> dict[str, set[str]]:
+    links: dict[str, set[str]] = defaultdict(set)
+    for subject in concepts:
+        for prop in properties:
+            for obj in index.objects(subject, prop):
+                if isinstance(obj, pyoxigraph.NamedNode | pyoxigraph.BlankNode):
+                    links[subject].add(obj.value)
+    return links
+
+
+def _reach(start: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    stack = list(start)
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(edges.get(node, ()))
+    return seen
+
+
+def _cycles(parents: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of size > 1 (or self-loops), by Tarjan, iteratively."""
+    index_of: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    counter = 0
+    for root in sorted(parents):
+        if root in index_of:
+            continue
+        work = [(root, iter(sorted(parents.get(root, ()))))]
+        index_of[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index_of:
+                    index_of[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(parents.get(child, ())))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index_of[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index_of[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in parents.get(node, ()):
+                    found.append(sorted(component))
+    return found
+
+
+def profile_problems(triples: list[pyoxigraph.Triple], ontology: list[pyoxigraph.Triple] = ()) -> list[Problem]:
+    index = _index(triples)
+    problems: list[Problem] = []
+    concepts = set(index.subjects_of_type(SKOS + "Concept"))
+    schemes = index.subjects_of_type(SKOS + "ConceptScheme")
+    problems += _label_problems(index, concepts)
+    problems += _language_problems(index, concepts | set(schemes))
+    problems += _scheme_problems(index, concepts, schemes)
+    problems += _iri_problems(index, concepts, schemes)
+
+    broader = _links(index, concepts, _sub_properties(index, ontology, SKOS + "broader")
+                     | _sub_properties(index, ontology, SKOS + "broaderTransitive"))
+    narrower = _links(index, concepts, _sub_properties(index, ontology, SKOS + "narrower")
+                      | _sub_properties(index, ontology, SKOS + "narrowerTransitive"))
+    parents: dict[str, set[str]] = defaultdict(set)
+    for child, targets in broader.items():
+        parents[child] |= targets
+    for parent, children in narrower.items():
+        for child in children:
+            parents[child].add(parent)
+
+    cycles = _cycles(parents)
+    for component in cycles:
+        problems.append(Problem("cycles", "broader cycle through " + " → ".join(component)))
+
+    related_properties = _sub_properties(index, ontology, SKOS + "related")
+    related = _links(index, concepts, related_properties)
+    ancestors = {c: _reach(parents.get(c, ()), parents) for c in sorted(parents)}
+    for a in sorted(related):
+        for b in sorted(related[a]):
+            if b in ancestors.get(a, ()) or a in ancestors.get(b, ()):
+                problems.append(Problem("S27", f"<{a}> is related to <{b}>, which a broader chain also joins"))
+
+    problems += _inverse_problems(index, concepts, schemes)
+    problems += _reachability_problems(index, concepts, schemes, parents)
+    if not cycles:
+        for child in sorted(parents):
+            direct = parents[child]
+            for parent in sorted(direct):
+                if any(parent in ancestors.get(other, ()) for other in direct if other != parent):
+                    problems.append(Problem("redundancy", f"<{child}> broader <{parent}> is implied by "
+                                            "a longer chain", "warning"))
+    return problems
+
+
+def _literals(index: _Index, subject: str, prop: str) -> list[pyoxigraph.Literal]:
+    return [o for o in index.objects(subject, SKOS + prop) if isinstance(o, pyoxigraph.Literal)]
+
+
+def _label_problems(index: _Index, concepts: set[str]) -> list[Problem]:
+    problems = []
+    owners: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for concept in sorted(concepts):
+        prefs = _literals(index, concept, "prefLabel")
+        if not prefs:
+            problems.append(Problem("labels", f"<{concept}> has no prefLabel"))
+        per_language: dict[str, list[str]] = defaultdict(list)
+        for label in prefs:
+            per_language[label.language or ""].append(label.value)
+            owners[(label.language or "", " ".join(label.value.split()).casefold())].append(concept)
+        for language, values in sorted(per_language.items()):
+            if len(values) > 1:
+                problems.append(Problem("S14", f"<{concept}> has {len(values)} prefLabels in "
+                                        f"'{language or 'no language'}': {sorted(values)}"))
+        seen: dict[tuple[str, str], str] = {}
+        for prop in LABEL_PROPERTIES:
+            for label in _literals(index, concept, prop):
+                key = (label.value, label.language or "")
+                if key in seen and seen[key] != prop:
+                    problems.append(Problem("S13", f"<{concept}> has \"{label.value}\" as both "
+                                            f"{seen[key]} and {prop}"))
+                seen.setdefault(key, prop)
+    for (language, _), concepts_sharing in sorted(owners.items()):
+        if len(concepts_sharing) > 1:
+            shown = ", ".join(f"<{c}>" for c in sorted(concepts_sharing))
+            label = _literals(index, concepts_sharing[0], "prefLabel")[0].value
+            problems.append(Problem("labels", f"{shown} share the prefLabel \"{label}\""
+                                    + (f"@{language}" if language else "")))
+    return problems
+
+
+def _language_problems(index: _Index, subjects: set[str]) -> list[Problem]:
+    problems = []
+    for subject in sorted(subjects):
+        for prop in TEXT_PROPERTIES:
+            for literal in index.objects(subject, SKOS + prop):
+                if not isinstance(literal, pyoxigraph.Literal):
+                    if prop == "definition":
+                        problems.append(Problem("languages", f"<{subject}> has a skos:definition that is "
+                                                "not a plain literal (TemaTres and SkoHub need one)"))
+                    continue
+                if not literal.language:
+                    problems.append(Problem("languages", f"<{subject}> skos:{prop} \"{literal.value}\" "
+                                            "has no language tag"))
+                elif not _LANGUAGE_TAG.match(literal.language):
+                    problems.append(Problem("languages", f"<{subject}> skos:{prop} has an invalid "
+                                            f"language tag '{literal.language}'"))
+    return problems
+
+
+def _scheme_problems(index: _Index, concepts: set[str], schemes: list[str]) -> list[Problem]:
+    problems = []
+    if not schemes:
+        return [Problem("scheme", "no skos:ConceptScheme")] if concepts else []
+    if len(schemes) > 1:
+        problems.append(Problem("scheme", f"{len(schemes)} concept schemes; Skosmos and VocBench "
+                                "expect one per vocabulary: " + ", ".join(f"<{s}>" for s in schemes)))
+    for scheme in schemes:
+        if scheme in concepts:
+            problems.append(Problem("scheme", f"<{scheme}> is both a scheme and a concept (S9)"))
+        if not _literals(index, scheme, "prefLabel"):
+            problems.append(Problem("scheme", f"<{scheme}> has no skos:prefLabel"))
+        if not index.objects(scheme, PREFIXES["dct"] + "title"):
+            problems.append(Problem("scheme", f"<{scheme}> has no dct:title"))
+    return problems
+
+
+def _namespace(index: _Index, concepts: set[str], schemes: list[str]) -> str | None:
+    for scheme in schemes:
+        for value in index.objects(scheme, PREFIXES["vann"] + "preferredNamespaceUri"):
+            return value.value
+    heads = defaultdict(int)
+    for concept in concepts:
+        cut = max(concept.rfind("/"), concept.rfind("#"))
+        heads[concept[:cut + 1]] += 1
+    return max(sorted(heads), key=lambda h: heads[h]) if heads else None
+
+
+def _iri_problems(index: _Index, concepts: set[str], schemes: list[str]) -> list[Problem]:
+    problems = []
+    namespace = _namespace(index, concepts, schemes)
+    for concept in sorted(concepts):
+        if not _SAFE_IRI.match(concept):
+            problems.append(Problem("iris", f"<{concept}> is not an http(s) IRI safe in every syntax"))
+            continue
+        if namespace and not concept.startswith(namespace):
+            problems.append(Problem("iris", f"<{concept}> is outside the namespace <{namespace}>"))
+            continue
+        local = concept[len(namespace):] if namespace else concept
+        if local[:1].isdigit():
+            problems.append(Problem("iris", f"<{concept}>: a local name starting with a digit breaks iQvoc"))
+        elif not _SLUG.match(local):
+            problems.append(Problem("iris", f"<{concept}>: local name '{local}' is not a slug "
+                                    "[a-z][a-z0-9-]*", "warning"))
+    return problems
+
+
+def _inverse_problems(index: _Index, concepts: set[str], schemes: list[str]) -> list[Problem]:
+    problems = []
+    pairs = (("broader", "narrower"), ("narrower", "broader"), ("related", "related"))
+    for concept in sorted(concepts):
+        for prop, inverse in pairs:
+            for obj in index.objects(concept, SKOS + prop):
+                if obj.value in concepts and not any(o.value == concept for o in index.objects(obj.value, SKOS + inverse)):
+                    problems.append(Problem("inverses", f"<{concept}> skos:{prop} <{obj.value}> "
+                                            f"but not the other way (skos:{inverse})"))
+        for scheme in index.objects(concept, SKOS + "topConceptOf"):
+            if not any(o.value == concept for o in index.objects(scheme.value, SKOS + "hasTopConcept")):
+                problems.append(Problem("top-concepts", f"<{concept}> skos:topConceptOf <{scheme.value}> "
+                                        "without skos:hasTopConcept (PoolParty reads only that)"))
+    for scheme in schemes:
+        for top in index.objects(scheme, SKOS + "hasTopConcept"):
+            if not any(o.value == scheme for o in index.objects(top.value, SKOS + "topConceptOf")):
+                problems.append(Problem("top-concepts", f"<{scheme}> skos:hasTopConcept <{top.value}> "
+                                        "without skos:topConceptOf (Skosmos reads only that)"))
+    return problems
+
+
+def _reachability_problems(index: _Index, concepts: set[str], schemes: list[str],
+                           parents: dict[str, set[str]]) -> list[Problem]:
+    problems = []
+    tops: set[str] = set()
+    for scheme in schemes:
+        scheme_tops = {o.value for o in index.objects(scheme, SKOS + "hasTopConcept")}
+        scheme_tops |= {c for c in concepts if any(o.value == scheme for o in index.objects(c, SKOS + "topConceptOf"))}
+        if concepts and not scheme_tops:
+            problems.append(Problem("top-concepts", f"<{scheme}> has no top concept"))
+        tops |= scheme_tops
+    for top in sorted(tops & concepts):
+        if parents.get(top):
+            problems.append(Problem("top-concepts", f"top concept <{top}> has a broader concept "
+                                    f"<{sorted(parents[top])[0]}>"))
+    children: dict[str, set[str]] = defaultdict(set)
+    for concept in concepts:  # tools walk down skos:narrower only
+        for obj in index.objects(concept, SKOS + "narrower"):
+            children[concept].add(obj.value)
+    reachable = _reach(tops, children)
+    scheme_set = set(schemes)
+    for concept in sorted(concepts):
+        if not any(o.value in scheme_set for o in index.objects(concept, SKOS + "inScheme")):
+            problems.append(Problem("orphans", f"<{concept}> is not skos:inScheme the scheme"))
+        if concept not in reachable:
+            problems.append(Problem("orphans", f"<{concept}> cannot be reached from a top concept "
+                                    "through skos:narrower"))
+    return problems
+
+
+# ---------------------------------------------------------------- the libraries
+
+def shacl_problems(graph: rdflib.Graph) -> list[Problem]:
+    from pyshacl import validate as shacl_validate  # slow to import: only when used
+
+    shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
+    ontology = rdflib.Graph().parse(ONTOLOGY_FILE, format="turtle")
+    _, results, _ = shacl_validate(graph, shacl_graph=shapes, ont_graph=ontology, inference="rdfs",
+                                   allow_warnings=True)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    problems = []
+    for result in results.subjects(rdflib.RDF.type, sh.ValidationResult):
+        focus = results.value(result, sh.focusNode)
+        path = results.value(result, sh.resultPath)
+        message = results.value(result, sh.resultMessage)
+        severity = "warning" if results.value(result, sh.resultSeverity) != sh.Violation else "violation"
+        where = f"<{focus}>" + (f" {graph.namespace_manager.normalizeUri(path)}" if isinstance(path, URIRef) else "")
+        problems.append(Problem("shacl", f"{where}: {message}", severity))
+    return sorted(problems, key=lambda p: p.message)
+
+
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def skosify_problems(graph: rdflib.Graph) -> list[Problem]:
+    """Skosify logs through the root logger; a warning there is a problem it had to fix or flag."""
+    import skosify
+
+    capture = _Capture()
+    root = logging.getLogger()
+    root.addHandler(capture)
+    try:
+        # Given a Graph (never a path: on a file it cannot parse, Skosify calls sys.exit).
+        result = skosify.skosify(graph)
+    finally:
+        root.removeHandler(capture)
+    problems = [Problem("skosify", message) for message in sorted(set(capture.messages))]
+    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+        missing, extra = set(graph) - set(result), set(result) - set(graph)
+        same = not missing and not extra
+    else:
+        same = rdflib.compare.isomorphic(graph, result)
+        missing = extra = set()
+    if not same:
+        detail = "; ".join(f"{label} {s.n3()} {p.n3()} {o.n3()}" for label, triples in
+                           (("added", extra), ("removed", missing)) for s, p, o in sorted(triples)[:5])
+        problems.append(Problem("skosify", f"Skosify changed the graph ({len(extra)} triples added, "
+                                f"{len(missing)} removed){': ' + detail if detail else ''}"))
+    return problems
+
+
+# ---------------------------------------------------------------- entry points
+
+def validate_triples(triples: list[pyoxigraph.Triple], name: str,
+                     max_library_triples: int = DEFAULT_MAX_LIBRARY_TRIPLES) -> Report:
+    ontology = parse_triples(ONTOLOGY_FILE.read_bytes(), "ttl", str(ONTOLOGY_FILE))
+    problems = profile_problems(triples, ontology)
+    skipped: list[tuple[str, str]] = []
+    if len(triples) <= max_library_triples:
+        graph = to_rdflib(triples)
+        problems += shacl_problems(graph)
+        problems += skosify_problems(graph)
+    else:
+        why = f"{len(triples)} triples > {max_library_triples}; the profile checks cover the same ground"
+        skipped = [("shacl", why), ("skosify", why)]
+    concepts = sum(1 for t in triples if t.predicate.value == RDF_TYPE and t.object.value == SKOS + "Concept")
+    return Report(file=name, triples=len(triples), concepts=concepts, problems=tuple(problems),
+                  skipped=tuple(skipped))
+
+
+def validate_bytes(content: bytes, name: str, max_library_triples: int = DEFAULT_MAX_LIBRARY_TRIPLES) -> Report:
+    return validate_triples(parse_triples(content, format_of(Path(name)), name), name, max_library_triples)
+
+
+def validate_file(path: Path, max_library_triples: int = DEFAULT_MAX_LIBRARY_TRIPLES) -> Report:
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", path=str(path),
+                         hint="give an RDF file written by kg build or another tool") from None
+    format_of(path)
+    return validate_bytes(content, str(path), max_library_triples)
+
+
+def reports_json(reports: list[Report]) -> str:
+    return json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False)
