@@ -69,7 +69,7 @@ class ExplorerConfig:
     # concepts up to this many get it (~0.3 s); the rest are placed around them in linear time
     force_layout_max_nodes: int = 450
     layout_seed: int = 7
-    layout_spacing: float = 90.0  # canvas pixels between neighbouring concepts
+    layout_spacing: float = 120.0  # canvas pixels between neighbouring concepts
     # above this many concepts the page opens on an overview of the most connected ones and
     # adds the rest on demand (search, links); vis-network draws 5,000 fixed nodes in ~0.8 s
     full_view_max_concepts: int = 4000

@@ -7,6 +7,9 @@ broader concepts per concept. It also computes the explorer's layout.
 
 from __future__ import annotations
 
+import math
+from collections import deque
+
 import networkx as nx
 
 from kg.config import DEFAULT, Config
@@ -61,3 +64,98 @@ def broader_closure(kg: KnowledgeGraph) -> dict[str, set[str]]:
     """Every concept's ancestors through any chain of broader links."""
     graph = _hierarchy([e for e in kg.edges if e.kind == BROADER])
     return {node: nx.descendants(graph, node) for node in graph}
+
+
+# The golden angle spreads successive points of a spiral evenly (sunflower seeds), so a spiral
+# of any length fills its disc without gaps or clumps and without knowing the count in advance.
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def layout(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict[str, tuple[int, int]]:
+    """Canvas positions in pixels for every concept, so the explorer draws at once with physics off.
+
+    The most connected concepts (up to `force_layout_max_nodes`) get networkx's seeded
+    Fruchterman-Reingold spring layout; it is quadratic, so every other concept is placed in
+    linear time: breadth-first from that core, each on a sunflower spiral around the neighbour
+    it was reached from; groups unreachable from the core go on a spiral band around it all.
+    """
+    settings = config.explorer
+    spacing = settings.layout_spacing
+    graph = _layout_graph(kg)
+    if not graph:
+        return {}
+    ranked = sorted(graph, key=lambda key: (-graph.degree(key), key))
+    # Unlinked concepts stay out of the spring layout: it would push them to the rim and squeeze
+    # the linked ones into the middle. They go on the spiral band instead.
+    core = [key for key in ranked[:settings.force_layout_max_nodes] if graph.degree(key)]
+    positions = _spring(graph.subgraph(core), spacing, settings.layout_seed) if core else {}
+    radius = max((math.hypot(x, y) for x, y in positions.values()), default=-spacing) + spacing
+    _place_around(graph, core, positions, spacing * 0.6)
+    area_used = 0.0
+    for root in ranked:  # what the core does not reach: its own groups, biggest hubs first
+        if root in positions:
+            continue
+        members = _component_size(graph, root, positions)
+        area = members * spacing * spacing  # a group gets room in proportion to its size
+        distance = math.sqrt(radius * radius + (area_used + area / 2) / math.pi)
+        angle = len(positions) * _GOLDEN_ANGLE
+        positions[root] = (distance * math.cos(angle), distance * math.sin(angle))
+        area_used += area
+        _place_around(graph, [root], positions, spacing * 0.6)
+    return {key: (round(x), round(y)) for key, (x, y) in sorted(positions.items())}
+
+
+def _layout_graph(kg: KnowledgeGraph) -> nx.Graph:
+    """Concepts joined by any edge, weighted by the strongest edge's confidence; sorted for seeds."""
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(c.key for c in kg.concepts))
+    for edge in kg.edges:
+        if edge.source == edge.target or edge.source not in graph or edge.target not in graph:
+            continue
+        weight = graph.edges[edge.source, edge.target]["weight"] if graph.has_edge(edge.source, edge.target) else 0.0
+        graph.add_edge(edge.source, edge.target, weight=max(weight, edge.confidence, 0.05))
+    return graph
+
+
+def _spring(core: nx.Graph, spacing: float, seed: int) -> dict[str, tuple[float, float]]:
+    if len(core) == 1:
+        return {next(iter(core)): (0.0, 0.0)}
+    # a disc whose area gives each concept about spacing² of room
+    scale = spacing * math.sqrt(len(core) / math.pi)
+    found = nx.spring_layout(core, seed=seed, iterations=60, weight="weight", scale=scale)
+    return {key: (float(x), float(y)) for key, (x, y) in found.items()}
+
+
+def _component_size(graph: nx.Graph, root: str, placed: dict[str, tuple[float, float]]) -> int:
+    seen = {root}
+    queue = deque([root])
+    while queue:
+        for neighbour in graph.adj[queue.popleft()]:
+            if neighbour not in seen and neighbour not in placed:
+                seen.add(neighbour)
+                queue.append(neighbour)
+    return len(seen)
+
+
+def _place_around(graph: nx.Graph, starts: list[str], positions: dict[str, tuple[float, float]],
+                  step: float) -> None:
+    """Breadth-first from `starts`, put each unplaced concept on a spiral around its discoverer.
+
+    A spiral turns outward, away from the picture's centre, so children fan out from a hub
+    rather than piling onto the concepts laid out before them.
+    """
+    children: dict[str, int] = {}
+    queue = deque(starts)
+    while queue:
+        parent = queue.popleft()
+        px, py = positions[parent]
+        outward = math.atan2(py, px) if (px or py) else 0.0
+        for child in sorted(graph.adj[parent]):
+            if child in positions:
+                continue
+            count = children.get(parent, 0)
+            children[parent] = count + 1
+            distance = step * math.sqrt(count + 1)
+            angle = outward + count * _GOLDEN_ANGLE
+            positions[child] = (px + distance * math.cos(angle), py + distance * math.sin(angle))
+            queue.append(child)
