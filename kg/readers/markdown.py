@@ -17,7 +17,7 @@ from kg.errors import InputError
 from kg.model import Document
 from kg.readers import Extraction, Reader, register
 from kg.readers.columns import read_table
-from kg.readers.plaintext import Line, make_line, read_lines
+from kg.readers.plaintext import Line, boundary_line, make_line, read_lines
 
 _PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
 # Markdown that plain prose does not contain: ATX headings, emphasis-led terms, table rules, `: ` lists.
@@ -68,9 +68,12 @@ def markdown_lines(text: str) -> tuple[list[Line | None], list[list[tuple[int, l
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
         elif token.type == "table_open":
+            lines.append(boundary_line(token.map[0] + 1 if token.map else 0))
             index, rows = _table(tokens, index)
             tables.append(rows)
             continue
+        elif token.type == "hr":
+            lines.append(boundary_line(token.map[0] + 1 if token.map else 0))
         elif token.type in ("heading_open", "paragraph_open") and token.map:
             if token.map[0] > last_end and lines:
                 lines.append(None)  # a blank line in the source separates the blocks
@@ -104,8 +107,10 @@ def _paragraph_lines(first: int, text: str, marker: str) -> list[Line]:
             line = make_line(first + position - len(following), marker + part, heading=False)
             line.inline = (part, " ".join(following))
             result.append(line)
-        elif part:
-            result.append(make_line(first + position, marker + part if not result else part))
+        elif part and not result:
+            result.append(make_line(first + position, marker + part))
+        elif part:  # a heading is a paragraph of its own: later lines of a paragraph are text
+            result.append(make_line(first + position, part, heading=False))
         position += 1
     return result
 

@@ -42,6 +42,7 @@ class Line:
     core: str  # without bullet and list number
     inline: tuple[str, str] | None = None  # (term, definition) when the line reads "Term: definition"
     heading: bool = False
+    boundary: bool = False  # a rule or a table: nothing after it continues what came before
 
 
 @dataclass
@@ -97,6 +98,11 @@ def scan_lines(document: Document) -> list[Line | None]:
     return result
 
 
+def boundary_line(number: int) -> Line:
+    """A horizontal rule or a table in marked-up text: ends whatever block came before."""
+    return Line(number, 0, "", False, False, "", boundary=True)
+
+
 def make_line(number: int, text: str, indent: int = 0, heading: bool | None = None) -> Line:
     """A line and its shape; `heading` forces the shape where markup says what it is."""
     bulleted, rest = shapes.strip_bullet(text)
@@ -142,7 +148,7 @@ def definition_text(lines: list[Line]) -> str:
 def _count_text_runs(lines: list[Line | None]) -> int:
     runs, inside = 0, False
     for line in lines:
-        is_text = line is not None and not line.heading
+        is_text = line is not None and not line.heading and not line.boundary
         runs += is_text and not inside
         inside = is_text
     return runs
@@ -164,6 +170,10 @@ def read_inline(lines: list[Line | None], key: str) -> Extraction:
     for line in lines:
         if line is None:
             gap = True
+            continue
+        if line.boundary:
+            close()
+            current, gap = None, False
             continue
         if line.inline:
             close()
@@ -190,19 +200,31 @@ def _continues_inline(current: tuple[Line, str, str, list[Line]], line: Line, ga
 
 def split_blocks(lines: list[Line | None]) -> list[Block]:
     blocks = [Block(None)]
-    for line in lines:
+    for position, line in enumerate(lines):
         block = blocks[-1]
         if line is None:
             if block.body:
                 block.body.append(None)
             continue
-        if line.heading and not (block.in_list and line.bulleted):
+        if line.boundary:
+            blocks.append(Block(None))
+            continue
+        if line.heading and not (block.in_list and line.bulleted) and not _leads_in(lines, position):
             blocks.append(Block(line))
             continue
         block.body.append(line)
         if not line.bulleted:
             block.in_list = line.text.endswith(":")
     return blocks
+
+
+def _leads_in(lines: list[Line | None], position: int) -> bool:
+    """"It depends on:" between a sentence and a list is part of the text, not a heading."""
+    line = lines[position]
+    before = lines[position - 1] if position > 0 else None
+    after = lines[position + 1] if position + 1 < len(lines) else None
+    return (line.text.endswith(":") and before is not None and not before.heading
+            and after is not None and after.bulleted)
 
 
 def read_headed(blocks: list[Block], key: str) -> Extraction:
@@ -271,7 +293,8 @@ def _lacks_definition(blocks: list[Block], position: int, kept_ids: set[int], nu
     if numbered and not block.head.numbered:
         return False
     before = any(id(b) in kept_ids for b in blocks[:position])
-    after = any(id(b) in kept_ids for b in blocks[position + 1:])
+    # Numbering marks the last heading as an entry too; an unnumbered trailing line may be chrome.
+    after = numbered or any(id(b) in kept_ids for b in blocks[position + 1:])
     neighbours = [blocks[i] for i in (position - 1, position + 1) if 0 <= i < len(blocks)]
     in_a_list = any(b.head and not b.lines and not shapes.is_letter_heading(b.head.core)
                     for b in neighbours)
@@ -290,7 +313,7 @@ def read_headless(lines: list[Line | None], key: str) -> Extraction:
     result = Extraction()
     runs: list[list[Line]] = [[]]
     for line in lines:
-        if line is None or line.heading or shapes.is_letter_heading(line.core):
+        if line is None or line.heading or line.boundary or shapes.is_letter_heading(line.core):
             runs.append([])
         else:
             runs[-1].append(line)
@@ -299,7 +322,7 @@ def read_headless(lines: list[Line | None], key: str) -> Extraction:
     # is one definition per line.
     units: list[list[Line]] = []
     for run in runs:
-        if all(shapes.ends_like_sentence(line.text) for line in run):
+        if all(shapes.ends_with_full_stop(line.text) for line in run):
             units.extend([line] for line in run)
         else:
             units.append(run)

@@ -17,6 +17,7 @@ _NUMBER = re.compile(r"^(?:#\s*)?(?:\(\d{1,3}\)|\d{1,3}[.)](?!\d)|\d{1,3}\s+[-�
 # A single letter (or a letter range) that opens an A–Z section: "A", "B.", "X–Z", "0-9", "#".
 _LETTER_HEADING = re.compile(r"^(?:[A-Za-z]\.?|[A-Za-z]\s*[-–—&/]\s*[A-Za-z]|0\s*[-–—]\s*9|#|\d)$")
 _SENTENCE_END = re.compile(r"[.!?;,][\"'”’»)\]]*$")
+_FULL_STOP = re.compile(r"[.!?][\"'”’»)\]]*$")
 _QUOTED = re.compile(r"[\"“”«»][^\"“”«»]{0,400}[\"“”«»]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
@@ -38,6 +39,8 @@ _DOCUMENT_TALK = (
                r"download|message us|contact us|check out|follow us|share this)\b", re.IGNORECASE),
     re.compile(r"\b(?:glossary|glossaries|dictionary|terminology|lexicon|jargon|"
                r"a[-–]z)\b", re.IGNORECASE),
+    re.compile(r"\b(?:written|edited|posted|published|compiled|reviewed)\s+(?:&\s+\w+\s+)?by\b|©|"
+               r"\ball rights reserved\b|\bcopyright\b", re.IGNORECASE),
 )
 # Words a title uses to name the document as a glossary.
 _META_TITLE = re.compile(r"\b(?:glossary|glossaries|dictionary|terms|terminology|vocabulary|"
@@ -50,9 +53,15 @@ def for_matching(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+_LAYOUT_SPACE = re.compile(r"[^\S\u00a0\u202f\u2007]+")
+
+
 def squash(text: str) -> str:
-    """Whitespace runs (NBSP included) to one space, ends stripped: what a reader stores."""
-    return " ".join(text.split())
+    """Layout whitespace runs to one space, ends stripped: what a reader stores.
+
+    A no-break space inside the text was typed on purpose ("10\u00a0km") and is kept for what
+    users see; for_matching folds it."""
+    return _LAYOUT_SPACE.sub(" ", text).strip()
 
 
 def strip_bullet(text: str) -> tuple[bool, str]:
@@ -79,6 +88,10 @@ def is_letter_heading(text: str) -> bool:
 
 def ends_like_sentence(text: str) -> bool:
     return bool(_SENTENCE_END.search(text.rstrip()))
+
+
+def ends_with_full_stop(text: str) -> bool:
+    return bool(_FULL_STOP.search(text.rstrip()))
 
 
 def words(text: str) -> list[str]:
