@@ -1,14 +1,264 @@
-"""The metric_of rule. First version infers nothing; the edges issue implements it."""
+"""The metric_of rule (kg:metricOf): a metric -> the concept it quantifies.
+
+A concept is a metric when the concepts stage says so (Concept.is_metric), when its label ends
+in a measure noun ("Churn Rate", "Customer Effort Score"), when its genus is one ("a metric
+that…", "the percentage of…", "the average time it takes…"), or when its definition opens
+"X measures…". What it quantifies comes from
+
+- metric-measures: the object of "measures / quantifies / gauges / assesses / tracks" in its
+  definition ("NPS measures customer loyalty" -> Loyalty), looked through "the percentage of"
+  and "how much"; failing that, a concept named later in the same clause; failing that, the
+  one concept whose label ends in the measured noun ("the quality of…" -> Service Quality);
+- metric-label: its label minus the measure noun ("Churn Rate" -> Churn).
+
+A metric is never metric-of another metric: "First Response Time" is narrower than "Response
+Time" (the broader rule), not a measure of it.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from kg.config import Config
 from kg.edges import Rule, register
-from kg.model import Concept, Edge, Entry
+from kg.edges.genus import (DETERMINERS, STOP_WORDS, Genus, LabelIndex, genera, match_key,
+                            normalise_words, sentences, singular, term_verb)
+from kg.model import METRIC_OF, Concept, Edge, Entry, Evidence
+
+# Label heads that make a concept a metric: "Churn Rate", "Net Promoter Score".
+METRIC_LABEL_HEADS = frozenset(
+    "metric kpi score rate ratio index percentage indicator time duration".split())
+# Genus heads that do: "a metric that…", "the percentage of…", "a measure of…".
+METRIC_GENUS_HEADS = frozenset(
+    "metric kpi measure measurement score rate ratio percentage proportion index indicator "
+    "number".split())
+# Genus heads that are a quantity only when qualified: "the average time", "the time it takes".
+_QUANTITY_HEADS = frozenset("time duration period amount length".split())
+_AVERAGING = frozenset("average total mean median overall elapsed".split())
+_QUANTITY_AFTER = re.compile(r"^(?:of time\b|it takes|taken|elapsed|spent|needed|required|"
+                             r"between|from (?:the|when))", re.IGNORECASE)
+# Verbs whose object is what a metric quantifies.
+# Not the passive "measured through a survey": its object is the instrument.
+_MEASURE_VERB = re.compile(r"\b(?:measur(?:es|e|ing)|quantif(?:ies|y)|gauges?|assess(?:es)?|"
+                           r"evaluates?|tracks?|calculates?)\s+", re.IGNORECASE)
+_METRIC_VERBS = frozenset("measures quantifies gauges calculates tracks".split())
+# "the percentage of X", "the level of X": the measured thing is X.
+_PARTITIVES = frozenset(
+    "percentage number amount level degree extent rate proportion share frequency ratio count "
+    "average total sum speed likelihood".split())
+# Where the measured clause ends: "…resolved through self-service without involving an agent".
+_CLAUSE_END = re.compile(r"[.;:]|\b(?:without|except|excluding|rather than|instead of|by asking|"
+                         r"compared to|versus)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class MetricSignal:
+    """Why a concept counts as a metric, with the text that says so."""
+
+    reason: str  # "flag", "label", "genus", "verb"
+    quote: str
+    entry: str | None
+
+
+def _label_words(concept: Concept) -> list[tuple[str, ...]]:
+    return [match_key(normalise_words(label)) for label in concept.labels
+            if label not in concept.acronyms and normalise_words(label)]
+
+
+def metric_genus(genus: Genus) -> bool:
+    if genus.head in METRIC_GENUS_HEADS:
+        return True
+    if genus.head in _QUANTITY_HEADS:
+        return bool(set(genus.words[:-1]) & _AVERAGING) or bool(_QUANTITY_AFTER.match(genus.after))
+    return False
+
+
+def metric_signal(concept: Concept, entries: dict[str, Entry]) -> MetricSignal | None:
+    """Why this concept is a metric, or None if nothing says it is."""
+    if concept.is_metric:
+        return MetricSignal("flag", concept.pref_label, None)
+    if not concept.provisional:
+        for words in _label_words(concept):
+            if len(words) >= 2 and words[-1] in METRIC_LABEL_HEADS or words in {("metric",), ("kpi",)}:
+                return MetricSignal("label", concept.pref_label, None)
+    for entry_id, genus in genera(concept, entries):
+        if metric_genus(genus):
+            return MetricSignal("genus", genus.sentence, entry_id)
+    if not concept.provisional:
+        for entry_id in concept.entries:
+            entry = entries.get(entry_id)
+            for sentence in sentences(entry.text)[:1] if entry else []:
+                opening = term_verb(sentence, concept.labels)
+                if opening and opening[0] in _METRIC_VERBS:
+                    return MetricSignal("verb", sentence, entry_id)
+    return None
+
+
+# Concepts that name metrics in general ("Metric", "Support Metrics", "KPI"): they quantify
+# nothing themselves, and every metric may be narrower than them.
+METRIC_CLASS_HEADS = frozenset("metric measure measurement kpi indicator".split())
+
+
+def is_metric_class(concept: Concept) -> bool:
+    return any(words[-1] in METRIC_CLASS_HEADS for words in _label_words(concept))
+
+
+def metric_keys(concepts: list[Concept], entries: dict[str, Entry]) -> dict[str, MetricSignal]:
+    signals = {}
+    for concept in concepts:
+        signal = metric_signal(concept, entries)
+        if signal is not None:
+            signals[concept.key] = signal
+    return signals
+
+
+@dataclass(frozen=True)
+class MeasuredObject:
+    """What follows a measure verb: the noun phrase, and the words that modify it."""
+
+    words: tuple[str, ...]  # "customer inquiries"
+    modifier: tuple[str, ...]  # its first modifier: "resolved through self-service options"
+    through_partitive: bool  # reached through "the percentage of": the modifier says what counts
+
+
+def measured_object(text: str) -> MeasuredObject:
+    """Parse the object of a measure verb: "the percentage of customer inquiries resolved
+    through self-service options" -> customer inquiries / resolved through self-service options."""
+    words = [w.lower() for w in re.findall(r"[\w'’\-]+|[,()]", text)]
+    if words[:1] == ["how"]:
+        if words[1:2] in (["much"], ["many"]) and len(words) > 2:
+            return MeasuredObject(normalise_words(words[2]), (), False)
+        return MeasuredObject((), (), False)  # "how satisfied customers are": no noun measured
+    index, partitive = 0, False
+    while True:
+        while index < len(words) and words[index] in DETERMINERS:
+            index += 1
+        begin = index
+        while (index < len(words) and words[index][0].isalnum() and words[index] not in STOP_WORDS
+               and words[index] not in DETERMINERS
+               and not (index > begin and words[index].endswith("ed"))):
+            index += 1
+        phrase = words[begin:index]
+        if (phrase and singular(phrase[-1]) in _PARTITIVES and index < len(words)
+                and words[index] in {"of", "at"}):
+            index += 1
+            partitive = True
+            continue
+        if "and" in phrase:
+            phrase = phrase[:phrase.index("and")]
+        return MeasuredObject(tuple(p for word in phrase for p in normalise_words(word)),
+                              _first_modifier(words[index:]), partitive)
+
+
+def _first_modifier(words: list[str]) -> tuple[str, ...]:
+    """"resolved through self-service options without…" up to the end of its first phrase."""
+    index = 0
+    if index < len(words) and words[index].endswith(("ed", "ing")):
+        index += 1
+    if index < len(words) and words[index] in STOP_WORDS:
+        index += 1
+        while index < len(words) and words[index] in DETERMINERS:
+            index += 1
+        while index < len(words) and words[index][0].isalnum() and words[index] not in STOP_WORDS:
+            index += 1
+    return tuple(p for word in words[:index] for p in normalise_words(word))
+
+
+class _Linker:
+    """Links a measured phrase to a concept that is not a metric and not the metric itself."""
+
+    def __init__(self, index: LabelIndex, metrics: set[str], config: Config):
+        self.index = index
+        self.metrics = metrics
+        self.config = config
+
+    def _allowed(self, key: str, metric: str) -> bool:
+        return key != metric and key not in self.metrics
+
+    def object(self, words: tuple[str, ...], metric: str) -> tuple[str, float] | None:
+        if not words:
+            return None
+        found = self.index.link(tuple(words), exclude=metric)
+        if found and self._allowed(found[0], metric):
+            return found[0], self.config.edges.metric_object_confidence
+        return None
+
+    def clause(self, words: tuple[str, ...], metric: str) -> tuple[str, float] | None:
+        """The first concept named in the words, longest label first at each position."""
+        for start in range(len(words)):
+            for length in range(min(6, len(words) - start), 0, -1):
+                keys = self.index.exact(tuple(words[start:start + length])) - {metric}
+                if len(keys) == 1 and self._allowed(next(iter(keys)), metric):
+                    return next(iter(keys)), self.config.edges.metric_clause_confidence
+                if keys:
+                    break
+        return None
+
+    def head(self, words: tuple[str, ...], metric: str) -> tuple[str, float] | None:
+        if not words:
+            return None
+        keys = {k for k in self.index.heads(words[-1], exclude=metric) if self._allowed(k, metric)}
+        if len(keys) == 1:
+            return next(iter(keys)), self.config.edges.metric_head_confidence
+        return None
+
+
+def _measured(concept: Concept, entries: dict[str, Entry], linker: _Linker) -> list[tuple[str, float, str, str]]:
+    """(target, confidence, quoted sentence, entry id) from "measures X" in the definitions."""
+    found = []
+    for entry_id in concept.entries:
+        entry = entries.get(entry_id)
+        for sentence in sentences(entry.text) if entry else []:
+            for verb in _MEASURE_VERB.finditer(sentence):
+                rest = sentence[verb.end():]
+                clause = rest[:m.start()] if (m := _CLAUSE_END.search(rest)) else rest
+                measured = measured_object(clause)
+                link = linker.object(measured.words, concept.key)
+                if link is None and measured.through_partitive:
+                    link = linker.clause(measured.modifier, concept.key)
+                if link is None:
+                    link = linker.head(measured.words, concept.key)
+                if link:
+                    found.append((link[0], link[1], sentence, entry_id))
+                    break
+    return found
+
+
+def _from_label(concept: Concept, index: LabelIndex, linker: _Linker,
+                config: Config) -> list[tuple[str, float, str, None]]:
+    """"Churn Rate" -> Churn: the label without its measure noun names the measured concept."""
+    found = []
+    for label in concept.labels:
+        words = match_key(normalise_words(label))
+        if label in concept.acronyms or len(words) < 2 or words[-1] not in METRIC_LABEL_HEADS:
+            continue
+        keys = {k for k in index.exact(words[:-1]) if linker._allowed(k, concept.key)}
+        if len(keys) == 1:
+            found.append((next(iter(keys)), config.edges.metric_label_confidence, label, None))
+    return found
 
 
 def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) -> list[Edge]:
-    return []
+    signals = metric_keys(concepts, entries)
+    index = LabelIndex(concepts)
+    linker = _Linker(index, set(signals), config)
+    methods = config.edges.metric_of_methods
+    edges: dict[tuple[str, str], Edge] = {}
+    for concept in concepts:
+        if concept.key not in signals or is_metric_class(concept):
+            continue
+        candidates = []
+        if "metric-measures" in methods:
+            candidates += [("metric-measures", *c) for c in _measured(concept, entries, linker)]
+        if "metric-label" in methods:
+            candidates += [("metric-label", *c) for c in _from_label(concept, index, linker, config)]
+        for method, target, confidence, quote, entry_id in candidates:
+            edge = Edge(METRIC_OF, concept.key, target, Evidence(method, confidence, quote, entry_id))
+            current = edges.get((concept.key, target))
+            if current is None or current.confidence < confidence:
+                edges[(concept.key, target)] = edge
+    return [edges[pair] for pair in sorted(edges)]
 
 
-register(Rule("metric_of", "not implemented yet", infer))
+register(Rule(METRIC_OF, "a metric -> the concept it quantifies (measured object, label)", infer))

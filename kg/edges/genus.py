@@ -1,0 +1,430 @@
+"""Genus phrases: what a definition says its term *is*, found by a small shallow parser.
+
+A glossary definition usually names its genus first, in one of a few shapes:
+
+    "An agent is a customer service representative who assists…"   -> customer service representative
+    "A metric that measures how much effort…"                       -> metric
+    "A type of call transfer in which…"                             -> call transfer
+    "Support metrics are the key performance indicators (KPIs)…"    -> key performance indicators
+    "Gamification involves integrating game-like elements…"         -> (none: the verb is not a copula)
+
+No downloaded model: determiners and adverbs are skipped, "type/kind/form of" is looked
+through, and the noun phrase ends at the first relative pronoun, preposition, punctuation
+or post-nominal participle ("used to", "designed for"). `LabelIndex.link` then maps a phrase
+to a concept by its full text, and failing that by dropping modifiers from the left
+("customer service ticket" -> "service ticket" -> "ticket"), each with singular/plural folded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import inflect
+
+from kg.model import Concept, Entry
+
+_INFLECT = inflect.engine()
+
+# A word of a definition: letters/digits with inner hyphens, slashes and apostrophes; or one
+# punctuation mark that ends a noun phrase.
+_TOKEN = re.compile(r"[A-Za-z0-9][\w'’\-/&+.]*[\w+]|[A-Za-z0-9]|[(),;:.!?\"“”—–]")
+# Sentence end: ". " before a capital, quote or bracket; abbreviations like "e.g." are rare in
+# a genus clause and cost at most a shorter sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
+
+DETERMINERS = frozenset(
+    "a an the any each every one some all this these those that its their your our his her "
+    "my such another".split())
+ADVERBS = frozenset(
+    "typically usually essentially basically generally often simply also commonly normally "
+    "mainly mostly primarily broadly formally specifically".split())
+# "X is/are/refers to …" — what may link a subject to its genus.
+COPULAS = (("is", "defined", "as"), ("are", "defined", "as"), ("can", "be", "defined", "as"),
+           ("refers", "to"), ("refer", "to"), ("is",), ("are",), ("means",), ("denotes",),
+           ("describes",), ("represents",), ("was",), ("were",))
+# Words that cannot be part of a noun phrase's pre-head: the phrase ends before them.
+_RELATIVES = "who whom whose which that where whereby wherein when while because if so".split()
+_PRONOUNS = "it they we you he she them there i".split()
+_PREPOSITIONS = ("of for in on to by with from between within across through via at about into "
+                 "over under during after before without against among per as like including "
+                 "than upon toward towards throughout beyond behind around along").split()
+_POSTNOMINALS = ("used designed responsible based provided offered made given owned attached "
+                 "available visible capable able aimed intended built aligned related associated "
+                 "consisting containing involving allowing enabling helping using focused "
+                 "dedicated tailored performed sent raised assigned designated brought caused "
+                 "required needed expected collected delivered").split()
+_CONJUNCTIONS = frozenset("and or".split())
+STOP_WORDS = frozenset(_RELATIVES + _PREPOSITIONS + _PRONOUNS)
+# Participles and adjectives that follow their noun ("a tool used by…", "responsible for…");
+# before a noun they are modifiers ("available collection"), so they end a phrase only when
+# a preposition, determiner or punctuation comes next.
+POSTNOMINALS = frozenset(_POSTNOMINALS)
+# "A type of call transfer": the genus is what follows "of".
+TRANSPARENT_HEADS = frozenset(
+    "type kind form sort variety class category subtype subclass subcategory species style "
+    "variant version".split())
+# "An approach to customer service", "a means of payment": a light head whose nominal
+# complement names the genus — weaker evidence than "type of".
+LIGHT_HEADS = frozenset("approach method means technique".split())
+# Verbs that open a definition without naming a genus ("Occurs when…", "Involves…").
+_VERBS = frozenset(
+    "occurs happens involves includes allows enables measures helps indicates tracks calculates "
+    "encompasses focuses ensures provides lets covers consists combines connects".split())
+# Nouns ending in -ing that are things, not actions (so "Training" can be a genus).
+_ING_NOUNS = frozenset(
+    "thing things ring building training meeting setting marketing pricing listing "
+    "routing ticketing onboarding recording booking billing funding hosting staffing planning "
+    "string ceiling clothing bedding dressing filling coating seasoning topping stuffing "
+    "lining housing warning heading wedding evening morning".split())
+
+
+@dataclass(frozen=True)
+class Genus:
+    """The genus noun phrase of one definition.
+
+    `words` are the phrase's words lower-cased with the head singular; `conjuncts` are the
+    phrases it may be linked by ("team or facility" -> ("team",), ("facility",); none for
+    "tools and techniques"); `light` marks a phrase reached through "approach to" and the like.
+    """
+
+    phrase: str  # verbatim, e.g. "customer service representative"
+    words: tuple[str, ...]
+    conjuncts: tuple[tuple[str, ...], ...]
+    sentence: str  # the sentence it came from, verbatim
+    light: bool = False
+    after: str = ""  # the text right after the phrase, e.g. "it takes for…"
+
+    @property
+    def head(self) -> str:
+        return self.words[-1]
+
+
+@lru_cache(maxsize=65536)
+def singular(word: str) -> str:
+    """"tickets" -> "ticket"; leaves words that only look plural ("status", "analysis")."""
+    lower = word.lower()
+    if len(lower) < 4 or not lower.endswith("s") or lower.endswith(
+            ("ss", "us", "is", "ics", "ous", "'s", "’s")):
+        return lower
+    single = _INFLECT.singular_noun(lower)
+    return single if isinstance(single, str) and single else lower
+
+
+def normalise_words(text: str) -> tuple[str, ...]:
+    """Words of a label or phrase as compared: lower case, hyphens and punctuation as spaces."""
+    return tuple(w for w in re.split(r"[^\w']+|_", text.lower().replace("’", "'")) if w)
+
+
+def match_key(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The form phrases and labels are compared in: the last word singular."""
+    if not words:
+        return words
+    return (*words[:-1], singular(words[-1]))
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text.strip()) if s]
+
+
+def _tokens(sentence: str) -> list[re.Match]:
+    return list(_TOKEN.finditer(sentence))
+
+
+def _word(token: re.Match) -> str:
+    return token.group(0).lower().replace("’", "'").rstrip(".")
+
+
+def _is_gerund(word: str) -> bool:
+    return word.endswith("ing") and len(word) > 5 and word not in _ING_NOUNS
+
+
+def subject_forms(labels: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Word forms a definition may open with to name its term: each label, each label without
+    its parenthesis ("Net Promoter Score (NPS)" -> "net promoter score") and the parenthesis."""
+    forms: set[tuple[str, ...]] = set()
+    for label in labels:
+        forms.add(normalise_words(label))
+        forms.add(normalise_words(re.sub(r"\([^)]*\)", " ", label)))
+        forms.update(normalise_words(inner) for inner in re.findall(r"\(([^)]*)\)", label))
+    return sorted((f for f in forms if f), key=lambda f: (-len(f), f))
+
+
+_GENERIC_SUBJECTS = (("this", "term"), ("the", "term"), ("this", "metric"), ("this",), ("it",))
+
+
+def _subject_end(words: list[str], forms: list[tuple[str, ...]]) -> int | None:
+    """Index just past the sentence's subject when it is the term itself (or "this"), else None.
+
+    Words are compared flattened, so the token "self-service" matches the label "Self Service".
+    """
+    for generic in _GENERIC_SUBJECTS:
+        if tuple(words[:len(generic)]) == generic:
+            return len(generic)
+    start = 1 if words and words[0] in DETERMINERS else 0
+    flat: list[str] = []
+    ends: dict[int, int] = {}  # flattened length -> token index after it
+    for index in range(start, min(len(words), start + 12)):
+        flat.extend(normalise_words(words[index]))
+        ends[len(flat)] = index + 1
+    for form in forms:
+        if tuple(flat[:len(form)]) == form and len(form) in ends:
+            return ends[len(form)]
+    return None
+
+
+def _skip_subject_extras(words: list[str], index: int) -> int:
+    """Past "(NPS)", ", or CX," and "in customer service" between a subject and its verb."""
+    while index < len(words):
+        if words[index] == "(":
+            close = words.index(")", index) if ")" in words[index:] else -1
+            if close < 0 or close - index > 8:
+                return index
+            index = close + 1
+        elif words[index] == "," and "," in words[index + 1:index + 6]:
+            index = words.index(",", index + 1) + 1
+        elif words[index] in {"in", "within"} and index + 1 < len(words):
+            end = index + 1
+            while end < len(words) and end - index <= 4 and words[end] not in {"is", "are", "refers"}:
+                end += 1
+            if end - index > 4 or end >= len(words):
+                return index
+            index = end
+        else:
+            return index
+    return index
+
+
+def _copula_end(words: list[str], index: int) -> int | None:
+    for copula in COPULAS:
+        if tuple(words[index:index + len(copula)]) == copula:
+            return index + len(copula)
+    return None
+
+
+def predicate_start(words: list[str], forms: list[tuple[str, ...]]) -> int | None:
+    """Where the genus may start: after "X is", after "This refers to", or at the very start.
+
+    None when the sentence opens with its subject and a verb that is not a copula
+    ("Deflection rate measures…"), or with a verb ("Occurs when…").
+    """
+    subject_end = _subject_end(words, forms)
+    if subject_end is not None:
+        verb = _skip_subject_extras(words, subject_end)
+        return _copula_end(words, verb)
+    opening = _copula_end(words, 0)  # "Refers to the process of…"
+    if opening is not None and words[0] in {"refers", "refer", "means", "describes", "denotes"}:
+        return opening
+    if words and (words[0] in _VERBS or words[0] in {"when", "if", "where", "how"}):
+        return None
+    return 0
+
+
+@lru_cache(maxsize=262144)
+def find_genus(definition: str, labels: tuple[str, ...] = ()) -> Genus | None:
+    """The genus noun phrase of a definition's first sentence, or None where it names none."""
+    parts = sentences(definition)
+    if not parts:
+        return None
+    sentence = parts[0]
+    tokens = _tokens(sentence)
+    words = [_word(t) for t in tokens]
+    forms = subject_forms(labels)
+    start = predicate_start(words, forms)
+    if start is None:
+        return None
+    genus = _noun_phrase(sentence, tokens, words, start)
+    if genus is not None and start == 0 and any(
+            genus.words == match_key(form[:len(genus.words)]) for form in forms):
+        return None  # "An End of Life (EOL) policy outlines…": the term itself, not a genus
+    return genus
+
+
+def term_verb(sentence: str, labels: tuple[str, ...]) -> tuple[str, str] | None:
+    """("measures", "customer loyalty by asking…") when a sentence opens with its term and a verb.
+
+    The subject is the term, "this" or "it"; None when the sentence opens otherwise.
+    """
+    tokens = _tokens(sentence)
+    words = [_word(t) for t in tokens]
+    end = _subject_end(words, subject_forms(labels))
+    if end is None:
+        return None
+    verb = _skip_subject_extras(words, end)
+    if verb >= len(words) or not words[verb][0].isalpha():
+        return None
+    rest = sentence[tokens[verb + 1].start():] if verb + 1 < len(tokens) else ""
+    return words[verb], rest
+
+
+def genera(concept: Concept, entries: dict[str, Entry]) -> list[tuple[str, Genus]]:
+    """(entry id, genus) for each of a concept's definitions that names one."""
+    labels = () if concept.provisional else concept.labels
+    found = []
+    for entry_id in concept.entries:
+        entry = entries.get(entry_id)
+        if entry is not None:
+            genus = find_genus(entry.text, labels)
+            if genus is not None:
+                found.append((entry_id, genus))
+    return found
+
+
+def _noun_phrase(sentence: str, tokens: list[re.Match], words: list[str], index: int,
+                 light: bool = False, depth: int = 0) -> Genus | None:
+    while index < len(words) and (words[index] in DETERMINERS or words[index] in ADVERBS):
+        index += 1
+    if index < len(words) and _is_gerund(words[index]):
+        return None  # "Capturing telephone interactions…": an action, not a class
+    begin = index
+    end = index
+    while end < len(words):
+        word = words[end]
+        if word in {"\"", "“", "”"}:
+            end += 1
+            continue
+        if word == "(" and end > begin:
+            close = next((i for i in range(end + 1, min(end + 8, len(words))) if words[i] == ")"), None)
+            if close is not None and close + 1 < len(words) and not _ends_phrase(words[close + 1]) \
+                    and words[close + 1] not in POSTNOMINALS:
+                end = close + 1  # "a customer relationship management (CRM) platform"
+                continue
+            break
+        if word in STOP_WORDS or not word[0].isalnum() or word in {"is", "are", "can", "may"}:
+            break
+        if end > begin and word in DETERMINERS:
+            break  # "the average time an agent spends": a new clause begins
+        if end > begin and (word in POSTNOMINALS or word.endswith("ed") or _is_gerund(word)) and (
+                end + 1 == len(words) or _ends_phrase(words[end + 1])):
+            break  # "a ticket assigned to…", "a record representing a…"
+        if (word.endswith(("'s", "s'")) and end + 1 < len(words) and words[end + 1][0].isalnum()
+                and words[end + 1] not in STOP_WORDS):
+            begin = end + 1  # "a customer's expression": the possessor is not the genus
+        end += 1
+    if end == begin:
+        return None
+    phrase_words = _drop_parentheses([w for w in words[begin:end] if w not in {'"', "“", "”"}])
+    while phrase_words and phrase_words[-1] in _CONJUNCTIONS:
+        phrase_words.pop()
+        end -= 1
+    if not phrase_words:
+        return None
+    head = singular(phrase_words[-1])
+    if depth < 2 and end < len(words) and words[end] == "of" and head in TRANSPARENT_HEADS:
+        return _noun_phrase(sentence, tokens, words, end + 1, light, depth + 1)
+    if (depth < 2 and end < len(words) and words[end] in {"of", "to"} and head in LIGHT_HEADS
+            and len(phrase_words) <= 3):
+        inner = _noun_phrase(sentence, tokens, words, end + 1, True, depth + 1)
+        if inner is not None:
+            return inner
+    phrase = sentence[tokens[begin].start():tokens[end - 1].end()]
+    after = sentence[tokens[end].start():] if end < len(tokens) else ""
+    return Genus(phrase=phrase, words=match_key(tuple(_flatten(phrase_words))),
+                 conjuncts=_conjuncts(phrase_words), sentence=sentence, light=light, after=after)
+
+
+def _drop_parentheses(words: list[str]) -> list[str]:
+    kept, depth = [], 0
+    for word in words:
+        depth += word == "("
+        if depth == 0:
+            kept.append(word)
+        depth -= word == ")" and depth > 0
+    return kept
+
+
+def _ends_phrase(word: str) -> bool:
+    return word in STOP_WORDS or word in DETERMINERS or not word[0].isalnum()
+
+
+def _flatten(words: list[str]) -> list[str]:
+    return [part for word in words for part in normalise_words(word)]
+
+
+def _conjuncts(words: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The phrases the genus may be: "team or facility" -> (team,), (facility,).
+
+    "Tools and techniques" names a collection, not a kind of tool: no alternative to link.
+    """
+    if "and" in words:
+        return ()
+    groups: list[list[str]] = [[]]
+    for word in words:
+        if word == "or":
+            groups.append([])
+        else:
+            groups[-1].extend(normalise_words(word))
+    return tuple(match_key(tuple(g)) for g in groups if g)
+
+
+def _looks_like_acronym(text: str) -> bool:
+    """"NPS", "VoC", "KPIs": a short token mostly in capitals."""
+    letters = [c for c in text if c.isalpha()]
+    return (" " not in text and 2 <= len(letters) <= 10
+            and sum(c.isupper() for c in letters) * 2 > len(letters))
+
+
+def label_variants(label: str) -> list[str]:
+    """A label and, where it carries a parenthesis, the label without it and the parenthesis:
+    "Net Promoter Score (NPS)" -> itself, "Net Promoter Score", "NPS". The concepts stage
+    usually splits these already; a heading it kept whole must still be found in text."""
+    variants = [label]
+    inner = re.findall(r"\(([^)]*)\)", label)
+    if inner:
+        outer = re.sub(r"\s+", " ", re.sub(r"\([^)]*\)", " ", label)).strip()
+        variants.extend(v for v in [outer, *inner] if v.strip())
+    return variants
+
+
+class LabelIndex:
+    """Concept labels by their compared form, for linking phrases to concepts.
+
+    Provisional concepts are left out: their "labels" are a definition's first words.
+    Acronyms are kept case-sensitive ("IT" is not "it").
+    """
+
+    def __init__(self, concepts: list[Concept]):
+        self.by_words: dict[tuple[str, ...], set[str]] = {}
+        self.by_acronym: dict[str, set[str]] = {}
+        self.by_head: dict[str, set[str]] = {}
+        self.labels_of: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for concept in concepts:
+            if concept.provisional:
+                continue
+            forms = []
+            for label in concept.labels:
+                if label in concept.acronyms or _looks_like_acronym(label):
+                    self.by_acronym.setdefault(label, set()).add(concept.key)
+                    continue
+                for variant in label_variants(label):
+                    if _looks_like_acronym(variant):
+                        self.by_acronym.setdefault(variant, set()).add(concept.key)
+                        continue
+                    words = match_key(normalise_words(variant))
+                    if words and words not in forms:
+                        forms.append(words)
+                        self.by_words.setdefault(words, set()).add(concept.key)
+                        self.by_head.setdefault(words[-1], set()).add(concept.key)
+            self.labels_of[concept.key] = tuple(forms)
+
+    def exact(self, words: tuple[str, ...]) -> set[str]:
+        return self.by_words.get(match_key(words), set())
+
+    def link(self, words: tuple[str, ...], exclude: str | None = None) -> tuple[str, int] | None:
+        """The concept a phrase names: the longest tail of it that is a label, unambiguous.
+
+        Returns (concept key, number of modifiers dropped) or None.
+        """
+        words = match_key(words)
+        for dropped in range(len(words)):
+            keys = self.by_words.get(words[dropped:], set()) - {exclude}
+            if len(keys) == 1:
+                return next(iter(keys)), dropped
+            if keys:
+                return None  # two concepts share the label: no guessing
+        return None
+
+    def heads(self, word: str, exclude: str | None = None) -> set[str]:
+        """Concepts whose label ends in this word ("quality" -> Service Quality)."""
+        return self.by_head.get(singular(word), set()) - {exclude}
