@@ -1,41 +1,584 @@
 """The concepts stage: entries to concepts, one per meaning.
 
-First version: entries whose headwords normalise to the same text form one concept;
-headword-less entries become provisional concepts. The concepts issue deepens it
-(acronyms, variants, fuzzy candidates, attaching headword-less entries).
+Entries from different glossaries that name the same thing become one concept:
+
+1. candidates come from blocks, never from all pairs: the same match key ("Cross-Selling",
+   "cross selling"), the same acronym, the initials of an expansion ("TCP" for "Transmission
+   Control Protocol"), a label a definition gives ("also known as …"), and rapidfuzz's cdist
+   over labels that share their first or last word;
+2. each candidate is decided on label evidence and definition similarity (TF-IDF cosine)
+   together, strongest rule first, thresholds from `MergeConfig`;
+3. a union never puts two entries of one source with different headwords into one concept:
+   a glossary that defines "Call Center" and "Contact Center" separately means two things;
+4. headword-less entries join the concept their definition matches best, above a measured
+   threshold and margin, one per source; the rest become provisional concepts.
+
+Keys stay "": kg.identifiers mints them after this stage.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
-from kg.config import DEFAULT, Config
-from kg.model import Concept, Entry
+from rapidfuzz import fuzz, process
+
+from kg.config import DEFAULT, Config, MergeConfig
+from kg.labels import (DefinitionLabel, HeadingLabels, acronym_expansions, analyse_heading,
+                       clean, compact_key, definition_labels, genus_head, genus_phrase, match_key,
+                       readable_label, singular)
+from kg.model import Concept, Entry, MergeReason
+
+# --- definition similarity ------------------------------------------------------------------
+
+_STOPWORDS = frozenset("""
+a an the of to for and or in on at by with from as is are was were be been being it its this
+that these those which who whom whose what when where how why their there they them your you
+our we us his her he she can could may might will would should shall do does did has have had
+not no any all each every some such than then so if into onto over under about after before
+also more most other own same very just only both either neither one two per via while
+""".split())
+# Words cut to their first letters: "satisfied"/"satisfaction" and "resolve"/"resolution"
+# meet without a stemmer dependency (truncation stemming works well for English retrieval).
+_STEM_LENGTH = 6
 
 
-def normalise(label: str) -> str:
-    return re.sub(r"[\s\-]+", " ", label.lower()).strip()
+def definition_tokens(text: str) -> list[str]:
+    words = re.findall(r"[a-z0-9]+", clean(text).lower())
+    return [w[:_STEM_LENGTH] for w in words if w not in _STOPWORDS and len(w) > 1]
 
 
-def provisional_label(definition: str) -> str:
-    """A readable stand-in label for a headword-less entry: the definition's first words."""
-    words = re.findall(r"[\w'’-]+", definition)[:6]
-    return " ".join(words) + ("…" if len(words) == 6 else "")
+class DefinitionSimilarity:
+    """TF-IDF cosine between entries' definitions, IDF taken over every entry of the build."""
+
+    def __init__(self, entries: list[Entry]):
+        self._tokens = {e.id: definition_tokens(e.text) for e in entries}
+        document_frequency: Counter[str] = Counter()
+        for tokens in self._tokens.values():
+            document_frequency.update(set(tokens))
+        total = max(len(self._tokens), 1)
+        self.idf = {t: math.log((1 + total) / (1 + n)) + 1 for t, n in document_frequency.items()}
+        self.document_frequency = document_frequency
+        self.total = total
+        self._vectors: dict[str, dict[str, float]] = {}
+
+    def vector(self, entry_id: str) -> dict[str, float]:
+        vector = self._vectors.get(entry_id)
+        if vector is None:
+            counts = Counter(self._tokens.get(entry_id, ()))
+            weights = {t: (1 + math.log(n)) * self.idf.get(t, 1.0) for t, n in counts.items()}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            vector = {t: w / norm for t, w in weights.items()}
+            self._vectors[entry_id] = vector
+        return vector
+
+    def entries(self, a: str, b: str) -> float:
+        va, vb = self.vector(a), self.vector(b)
+        if len(va) > len(vb):
+            va, vb = vb, va
+        return sum(w * vb.get(t, 0.0) for t, w in va.items())
+
+    def groups(self, a: list[str], b: list[str]) -> float:
+        """The best agreement between any definition of one group and any of the other."""
+        return max((self.entries(x, y) for x in a for y in b), default=0.0)
+
+
+# --- what each entry says about its labels -------------------------------------------------
+
+@dataclass
+class _Labelled:
+    index: int  # position in the input: the order concepts list their entries in
+    entry: Entry
+    heading: HeadingLabels | None
+    said: list[DefinitionLabel]  # labels the definition gives its own headword
+
+    @property
+    def full_forms(self) -> tuple[str, ...]:
+        return self.heading.full_forms if self.heading else ()
+
+    @property
+    def acronyms(self) -> tuple[str, ...]:
+        own = self.heading.acronyms if self.heading else ()
+        return tuple(dict.fromkeys((*own, *(d.label for d in self.said if d.is_acronym))))
+
+    @property
+    def name(self) -> str:
+        return self.entry.headword or readable_label(self.entry.text)
+
+
+def _label(entry: Entry) -> _Labelled:
+    heading = analyse_heading(entry.headword) if entry.headword else None
+    said = definition_labels(entry.text, heading.full_forms) if heading else []
+    return _Labelled(0, entry, heading, said)
+
+
+# --- unions under the one-source constraint ---------------------------------------------------
+
+@dataclass
+class _Cluster:
+    members: list[int]
+    # source key -> casefolded headwords of its entries here (None for a headless entry)
+    headwords: dict[str, set[str | None]]
+    reasons: list[MergeReason] = field(default_factory=list)
+
+
+class _Clusters:
+    """Union-find over entries that refuses unions joining two headwords of one source."""
+
+    def __init__(self, items: list[_Labelled]):
+        self.parent = list(range(len(items)))
+        self.clusters = {
+            i: _Cluster([i], {item.entry.source: {_headword_key(item.entry)}})
+            for i, item in enumerate(items)}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def compatible(self, a: int, b: int) -> bool:
+        ca, cb = self.clusters[self.find(a)], self.clusters[self.find(b)]
+        for source, words in ca.headwords.items():
+            other = cb.headwords.get(source)
+            if other is None:
+                continue
+            # the same headword twice in one source is one concept written twice; anything
+            # else from one source (two headwords, a headless definition) is two concepts
+            if None in words or None in other or words != other or len(words) != 1:
+                return False
+        return True
+
+    def union(self, a: int, b: int, reason: MergeReason) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb or not self.compatible(ra, rb):
+            return False
+        keep, gone = min(ra, rb), max(ra, rb)
+        self.parent[gone] = keep
+        ck, cg = self.clusters[keep], self.clusters.pop(gone)
+        ck.members.extend(cg.members)
+        for source, words in cg.headwords.items():
+            ck.headwords.setdefault(source, set()).update(words)
+        ck.reasons.extend(cg.reasons)
+        ck.reasons.append(reason)
+        return True
+
+
+def _headword_key(entry: Entry) -> str | None:
+    return clean(entry.headword).casefold() if entry.headword else None
+
+
+# --- candidates -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, order=True)
+class _Candidate:
+    priority: int  # rule strength: lower is decided first
+    negative_score: float
+    a: int
+    b: int
+    rule: str
+    detail: str
+
+    @property
+    def score(self) -> float:
+        return -self.negative_score
+
+
+def _blocks_by(items: list[_Labelled], keys_of) -> dict[str, list[int]]:
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        for key in dict.fromkeys(keys_of(item)):
+            if key:
+                blocks[key].append(i)
+    return blocks
+
+
+def _same_label_candidates(items: list[_Labelled]) -> list[_Candidate]:
+    candidates = []
+    blocks = _blocks_by(items, lambda it: (compact_key(f) for f in it.full_forms))
+    for key, members in blocks.items():
+        # a star around the block's first entry is enough: same-label unions are transitive,
+        # and an entry the constraint turns away from the first is tried against the rest
+        for position, b in enumerate(members[1:], 1):
+            for a in members[:position][:8]:
+                candidates.append(_Candidate(0, -1.0, a, b, "same-label",
+                                             f"{items[a].name!r} = {items[b].name!r}"))
+    return candidates
+
+
+def _acronym_candidates(items: list[_Labelled], similarity: DefinitionSimilarity,
+                        config: MergeConfig) -> list[_Candidate]:
+    candidates = []
+    blocks = _blocks_by(items, lambda it: (a.casefold() for a in it.acronyms))
+    for acronym, members in blocks.items():
+        expanded = [i for i in members if items[i].full_forms]
+        bare = [i for i in members if not items[i].full_forms]
+        for position, b in enumerate(expanded):
+            for a in expanded[:position]:
+                label = max(fuzz.token_set_ratio(match_key(x), match_key(y))
+                            for x in items[a].full_forms for y in items[b].full_forms)
+                agreement = similarity.entries(items[a].entry.id, items[b].entry.id)
+                both_spelled = _spells(items[a]) and _spells(items[b])
+                if both_spelled and (label >= config.acronym_label_score
+                                     or agreement >= config.definition_agreement):
+                    score = max(label / 100, agreement)
+                    candidates.append(_Candidate(1, -score, a, b, "acronym", f"{items[a].name!r} "
+                                                 f"and {items[b].name!r} both abbreviate as "
+                                                 f"{acronym.upper()}"))
+        for b in bare:
+            for a in expanded:
+                score = similarity.entries(items[a].entry.id, items[b].entry.id)
+                candidates.append(_Candidate(2, -score, a, b, "acronym-expansion",
+                                             f"{items[b].name!r} abbreviates {items[a].name!r}"))
+        for position, b in enumerate(bare):
+            for a in bare[:position]:
+                candidates.append(_Candidate(0, -1.0, a, b, "same-label",
+                                             f"{items[a].name!r} = {items[b].name!r}"))
+    return candidates
+
+
+def _spells(item: _Labelled) -> bool:
+    """The acronym really abbreviates the heading's expansion, or the definition says so."""
+    return bool(item.heading and item.heading.verified) or any(d.is_acronym for d in item.said)
+
+
+def _initials(label: str) -> str:
+    words = [w for w in re.split(r"[\s\-/]+", label) if w and w.lower() not in _CONNECTIVE_WORDS]
+    return "".join(w[0] for w in words).casefold() if len(words) >= 2 else ""
+
+
+_CONNECTIVE_WORDS = {"of", "the", "and", "for", "to", "in", "on", "a", "an", "&"}
+
+
+def _expansion_candidates(items: list[_Labelled], similarity: DefinitionSimilarity,
+                          config: MergeConfig) -> list[_Candidate]:
+    """A bare acronym heading ("TCP") and an expansion whose initials spell it, or which some
+    definition spells out ("… Transmission Control Protocol (TCP) …")."""
+    bare: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        if item.heading and item.heading.acronym_only:
+            bare[item.heading.acronyms[0].casefold()].append(i)
+    if not bare:
+        return []
+    spelled: dict[str, set[str]] = defaultdict(set)  # acronym -> compact keys of expansions
+    for item in items:
+        for acronym, long in acronym_expansions(item.entry.text):
+            if acronym.casefold() in bare:
+                spelled[acronym.casefold()].add(compact_key(long))
+    candidates = []
+    for i, item in enumerate(items):
+        for form in item.full_forms:
+            initials = _initials(form)
+            explicit = compact_key(form) in spelled.get(initials, ())
+            for b in bare.get(initials, ()):
+                agreement = similarity.entries(item.entry.id, items[b].entry.id)
+                if explicit or agreement >= config.definition_agreement:
+                    detail = (f"{items[b].name!r} is spelt out as {form!r} in a definition"
+                              if explicit else f"{items[b].name!r} are the initials of {form!r}")
+                    candidates.append(_Candidate(2, -max(agreement, 0.9 if explicit else 0), i, b,
+                                                 "acronym-expansion", detail))
+    return candidates
+
+
+def _said_candidates(items: list[_Labelled], similarity: DefinitionSimilarity,
+                     config: MergeConfig) -> list[_Candidate]:
+    """"…, also known as a service desk" joins the entry headed "Service Desk"."""
+    by_key = _blocks_by(items, lambda it: (compact_key(f) for f in it.full_forms))
+    candidates = []
+    for a, item in enumerate(items):
+        for said in item.said:
+            if said.is_acronym:
+                continue
+            for b in by_key.get(compact_key(said.label), ()):
+                agreement = similarity.entries(item.entry.id, items[b].entry.id)
+                if b != a and agreement >= config.definition_agreement:
+                    candidates.append(_Candidate(3, -agreement, a, b, "also-called",
+                                                 f"{item.name!r}: {said.quote!r}"))
+    return candidates
+
+
+def _fuzzy_candidates(items: list[_Labelled], similarity: DefinitionSimilarity,
+                      config: MergeConfig) -> list[_Candidate]:
+    """Spelling variants: labels rapidfuzz finds close within a block of shared end words."""
+    forms = [(i, match_key(f)) for i, item in enumerate(items) for f in item.full_forms[:1]]
+    seen: set[tuple[int, int]] = set()
+    candidates = []
+    for block in label_blocks([key for _, key in forms], config.max_block_size):
+        keys = [forms[k][1] for k in block]
+        matrix = process.cdist(keys, keys, scorer=fuzz.token_sort_ratio,
+                               score_cutoff=config.label_candidate_score)
+        for x, y in zip(*matrix.nonzero()):
+            if x >= y:
+                continue
+            a, b = forms[block[x]][0], forms[block[y]][0]
+            pair = (min(a, b), max(a, b))
+            if pair in seen or keys[x] == keys[y]:
+                continue
+            seen.add(pair)
+            if not spelling_variants(keys[x], keys[y], config.word_variant_score):
+                continue
+            if _different_acronyms(items[a], items[b]):
+                continue
+            agreement = similarity.entries(items[a].entry.id, items[b].entry.id)
+            if agreement >= config.definition_agreement:
+                score = float(matrix[x, y]) / 100
+                candidates.append(_Candidate(4, -score, a, b, "fuzzy-label",
+                                             f"{items[a].name!r} ~ {items[b].name!r} (label "
+                                             f"{score:.2f}, definitions {agreement:.2f})"))
+    return candidates
+
+
+def label_blocks(keys: list[str], max_block_size: int) -> list[list[int]]:
+    """Indices of keys grouped by their first word and by their last word.
+
+    Two labels rapidfuzz scores ≥ 90 almost always share an end word; a block larger than
+    `max_block_size` is split by the initial of the other end so that no block grows
+    quadratically (a pair split apart there still meets in its other block).
+    """
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        words = key.split()
+        if not words:
+            continue
+        blocks[("first", words[0])].append(index)
+        if len(words) > 1:
+            blocks[("last", words[-1])].append(index)
+    result = []
+    for (end, word), members in sorted(blocks.items()):
+        if len(members) < 2:
+            continue
+        if len(members) <= max_block_size:
+            result.append(members)
+            continue
+        split: dict[str, list[int]] = defaultdict(list)
+        for index in members:
+            words = keys[index].split()
+            other = words[-1] if end == "first" else words[0]
+            split[other[:2]].append(index)
+        result.extend(part for _, part in sorted(split.items()) if len(part) > 1)
+    return result
+
+
+def spelling_variants(a: str, b: str, word_variant_score: float) -> bool:
+    """Same number of words, and each differing word a spelling variant of its partner.
+
+    "customer centre" ~ "customer center"; "inbound call center" is not "outbound call center",
+    nor "tier 1 support" "tier 2 support".
+    """
+    wa, wb = sorted(a.split()), sorted(b.split())
+    if len(wa) != len(wb):
+        return False
+    only_a = [w for w in wa if w not in wb]
+    only_b = [w for w in wb if w not in wa]
+    if len(only_a) != len(only_b):
+        return False
+    for x, y in zip(only_a, only_b):
+        if x.isdigit() or y.isdigit() or fuzz.ratio(x, y) < word_variant_score:
+            return False
+    return True
+
+
+def _different_acronyms(a: _Labelled, b: _Labelled) -> bool:
+    ours, theirs = {x.casefold() for x in a.acronyms}, {x.casefold() for x in b.acronyms}
+    return bool(ours and theirs and not ours & theirs)
+
+
+# --- headword-less entries ------------------------------------------------------------------
+
+def _headless_scores(headless: list[int], clusters: dict[int, list[int]], items: list[_Labelled],
+                     similarity: DefinitionSimilarity) -> dict[int, list[tuple[float, int]]]:
+    """For each headless entry, every concept sharing a distinctive word, best first.
+
+    An inverted index on words no more common than in 5% of the definitions finds the
+    candidates; each is scored by the best cosine against any of its definitions.
+    """
+    common = max(20, similarity.total // 20)
+    postings: dict[str, set[int]] = defaultdict(set)
+    for root, members in clusters.items():
+        for m in members:
+            for token in similarity.vector(items[m].entry.id):
+                if similarity.document_frequency[token] <= common:
+                    postings[token].add(root)
+    scores: dict[int, list[tuple[float, int]]] = {}
+    for h in headless:
+        vector = similarity.vector(items[h].entry.id)
+        roots = set().union(*(postings.get(t, set()) for t in vector)) if vector else set()
+        ranked = []
+        for root in roots:
+            score = similarity.groups([items[h].entry.id],
+                                      [items[m].entry.id for m in clusters[root]])
+            ranked.append((score, root))
+        scores[h] = sorted(ranked, key=lambda pair: (-pair[0], pair[1]))
+    return scores
+
+
+def _attach_headless(headless: list[int], items: list[_Labelled], unions: _Clusters,
+                     similarity: DefinitionSimilarity, config: MergeConfig) -> None:
+    clusters = {root: list(c.members) for root, c in unions.clusters.items()
+                if any(items[m].entry.headword for m in c.members)}
+    keys: dict[str, list[int]] = defaultdict(list)
+    for root, members in clusters.items():
+        for m in members:
+            for form in (*items[m].full_forms, *items[m].acronyms):
+                keys[compact_key(form)].append(root)
+    proposals = []
+    # "Live chat is a real-time channel…": a definition that opens with its subject names it
+    for h in headless:
+        subject = definition_subject(items[h].entry.text)
+        for root in sorted(set(keys.get(compact_key(subject), ()))) if subject else ():
+            proposals.append((0, -1.0, h, root, "headless-subject",
+                              f"the definition opens with {subject!r}"))
+    for h, ranked in _headless_scores(headless, clusters, items, similarity).items():
+        if not ranked:
+            continue
+        best, root = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if best >= config.headless_attach_score and best - runner_up >= config.headless_attach_margin:
+            proposals.append((1, -best, h, root, "headless-definition",
+                              f"definition matches {items[root].name!r} at {best:.2f} "
+                              f"(next best {runner_up:.2f})"))
+    attached: set[int] = set()
+    for _, negative, h, root, rule, detail in sorted(proposals):
+        if h in attached:
+            continue
+        if unions.union(root, h, MergeReason(rule, round(-negative, 3), detail)):
+            attached.add(h)
+
+
+_SUBJECT = re.compile(r"^(?:(?:a|an|the)\s+)?([A-Za-z][\w&'/-]*(?:\s+[\w&'/-]+){0,4}?)"
+                      r"(?:\s+\([^()]{1,40}\))?\s+(?:is|are|refers\s+to|means)\s+", re.IGNORECASE)
+_PRONOUNS = {"it", "this", "these", "they", "that", "there", "which", "who", "what", "he", "she"}
+
+
+def definition_subject(definition: str) -> str | None:
+    """"Live chat is a real-time channel…" -> "Live chat"; None when it opens otherwise."""
+    match = _SUBJECT.match(clean(definition))
+    if not match:
+        return None
+    subject = match.group(1)
+    words = subject.lower().split()
+    if words[0] in _PRONOUNS or any(w in _RELATIVE_OR_VERBS for w in words):
+        return None
+    return subject
+
+
+_RELATIVE_OR_VERBS = {"that", "which", "who", "where", "when", "how", "what", "of", "to", "for",
+                      "by", "with", "in", "on", "at"}
+
+
+# --- concepts --------------------------------------------------------------------------------
+
+_METRIC_HEADS = frozenset({"score", "rate", "ratio", "time", "index", "percentage", "percent",
+                           "kpi", "metric", "indicator", "measure", "measurement", "duration"})
+# as a genus, "time" alone is a period ("the time during which…"); "the average time" measures
+_METRIC_GENUS_HEADS = _METRIC_HEADS - {"time", "duration"}
+_MEASURES = re.compile(r"^[^,.;]{0,60}?\b(?:measures|quantifies|calculates)\b", re.IGNORECASE)
+
+
+def is_metric(labels: list[str], definitions: list[str]) -> bool:
+    """A metric by its label's head ("Net Promoter Score") or by its genus ("a key metric
+    that…", "the percentage of…", "the average time…", "X measures how…")."""
+    for label in labels:
+        words = match_key(label).split()
+        if words and singular(words[-1]) in _METRIC_HEADS:
+            return True
+    for text in definitions:
+        head = genus_head(text)
+        phrase = genus_phrase(text).lower().split()
+        if head in _METRIC_GENUS_HEADS or (head in {"time", "duration"}
+                                           and {"average", "mean", "total"} & set(phrase)):
+            return True
+        if _MEASURES.match(clean(text)):
+            return True
+    return False
+
+
+def _preferred(forms: list[str]) -> str:
+    """The most common full form (by match key, then spelling).
+
+    Ties go to the longer, more explicit form ("Customer Satisfaction Score" over "Customer
+    Satisfaction"), then the singular spelling, then the first in sorted order.
+    """
+    by_key = Counter(compact_key(f) for f in forms)
+    best_key = min(by_key, key=lambda k: (-by_key[k], -len(k), k))
+    spellings = Counter(f for f in forms if compact_key(f) == best_key)
+    return min(spellings, key=lambda f: (-spellings[f], _looks_plural(f), f))
+
+
+def _looks_plural(label: str) -> bool:
+    words = label.split()
+    return bool(words) and singular(words[-1].lower()) != words[-1].lower()
+
+
+def _concept(members: list[_Labelled], reasons: list[MergeReason],
+             expansions: dict[str, str]) -> Concept:
+    headed = [m for m in members if m.heading]
+    forms = [m.full_forms[0] for m in headed if m.full_forms]
+    acronyms = [a for m in headed for a in m.acronyms]
+    provisional = not headed
+    if forms:
+        pref = _preferred(forms)
+    elif acronyms:
+        spelled = [expansions[a.casefold()] for a in acronyms if a.casefold() in expansions]
+        pref = _capitalise(_preferred(spelled)) if spelled else _preferred(acronyms)
+    else:
+        subject = definition_subject(members[0].entry.text)
+        pref = _capitalise(subject) if subject else readable_label(members[0].entry.text)
+    others = [f for m in headed for f in m.full_forms]
+    others += [d.label for m in headed for d in m.said if not d.is_acronym]
+    alt = _distinct([*others, *acronyms], exclude=pref)
+    alt_acronyms = _distinct(acronyms, exclude=pref)
+    label_texts = [pref, *alt]
+    return Concept(
+        key="", pref_label=pref, alt_labels=tuple(alt), acronyms=tuple(alt_acronyms),
+        entries=tuple(m.entry.id for m in sorted(members, key=lambda m: m.index)),
+        provisional=provisional,
+        is_metric=is_metric([pref, *(f for m in headed for f in m.full_forms)] if not provisional
+                            else [], [m.entry.text for m in members]) if label_texts else False,
+        merge_reasons=tuple(reasons))
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _distinct(labels: list[str], exclude: str) -> list[str]:
+    """Labels unique case-insensitively (the commonest, then first-sorted spelling), sorted."""
+    counts = Counter(labels)
+    chosen: dict[str, str] = {}
+    for label in sorted(counts, key=lambda x: (-counts[x], x)):
+        chosen.setdefault(label.casefold(), label)
+    chosen.pop(exclude.casefold(), None)
+    return sorted(chosen.values(), key=lambda x: (x.casefold(), x))
 
 
 def form_concepts(entries: list[Entry], config: Config = DEFAULT) -> list[Concept]:
-    groups: dict[str, list[Entry]] = defaultdict(list)
-    for entry in entries:
-        group = normalise(entry.headword) if entry.headword else f"\0{entry.id}"
-        groups[group].append(entry)
-    drafts = []
-    for members in groups.values():
-        headwords = sorted({e.headword for e in members if e.headword})
-        provisional = not headwords
-        pref = headwords[0] if headwords else provisional_label(members[0].text)
-        drafts.append((pref, members, provisional, headwords[1:]))
-    # Keys are assigned by kg.identifiers after this stage; "" marks "not yet minted".
-    return [Concept(key="", pref_label=pref, alt_labels=tuple(alts),
-                    entries=tuple(e.id for e in members), provisional=provisional)
-            for pref, members, provisional, alts in drafts]
+    """Concepts from entries: one per meaning, every entry kept, every merge explained."""
+    merge = config.merge
+    items = []
+    for index, entry in enumerate(entries):
+        item = _label(entry)
+        item.index = index
+        items.append(item)
+    similarity = DefinitionSimilarity(entries)
+    headed = [i for i, item in enumerate(items) if item.heading]
+    headless = [i for i, item in enumerate(items) if not item.heading]
+    candidates = [*_same_label_candidates(items), *_acronym_candidates(items, similarity, merge),
+                  *_expansion_candidates(items, similarity, merge),
+                  *_said_candidates(items, similarity, merge),
+                  *_fuzzy_candidates(items, similarity, merge)]
+    unions = _Clusters(items)
+    for candidate in sorted(candidates):
+        unions.union(candidate.a, candidate.b, MergeReason(candidate.rule, round(candidate.score, 3),
+                                                           candidate.detail))
+    if headless and headed:
+        _attach_headless(headless, items, unions, similarity, merge)
+    expansions: dict[str, str] = {}
+    for item in items:
+        for acronym, long in acronym_expansions(item.entry.text):
+            expansions.setdefault(acronym.casefold(), long)
+    concepts = [_concept([items[m] for m in cluster.members], cluster.reasons, expansions)
+                for _, cluster in sorted(unions.clusters.items())]
+    return sorted(concepts, key=lambda c: (c.pref_label.casefold(), c.pref_label, c.entries))
