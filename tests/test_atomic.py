@@ -1,0 +1,333 @@
+"""Atomic and reproducible builds (kg.atomic, kg.exporters.write_exports).
+
+A build killed at any moment leaves the previous exports whole; a failed build changes
+nothing; the same inputs give the same bytes in any folder and under any hash seed.
+"""
+
+from __future__ import annotations
+
+import errno
+import filecmp
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+import kg.atomic
+from kg.atomic import remove_abandoned_staging, replace_files
+from kg.cli import main
+from kg.errors import KgError, UsageError
+from kg.exporters import write_exports
+from tests.conftest import FIXTURES, ROOT
+
+PYTHON = sys.executable
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _staging_left(folder: Path) -> list[str]:
+    places = [folder.parent] + ([folder] if folder.is_dir() else [])
+    return sorted(p.name for place in places for p in place.iterdir() if ".kg-tmp-" in p.name)
+
+
+# --- the writer itself ---------------------------------------------------------------------
+
+
+def test_first_write_creates_the_folder_with_the_usual_mode(tmp_path):
+    out = tmp_path / "new" / "exports"
+    written = replace_files({"a.ttl": b"A", "b.ttl": b"B"}, out)
+    assert written == [out / "a.ttl", out / "b.ttl"]
+    assert _snapshot(out) == {"a.ttl": b"A", "b.ttl": b"B"}
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~umask  # not mkdtemp's 0700
+    assert _staging_left(out) == []
+
+
+def test_rewrite_swaps_the_set_and_keeps_other_files_and_the_folder_mode(tmp_path):
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "a.ttl").write_bytes(b"old A")
+    (out / "notes.txt").write_bytes(b"the user's own file")
+    os.chmod(out, 0o750)
+    replace_files({"a.ttl": b"new A", "b.ttl": b"new B"}, out)
+    assert _snapshot(out) == {"a.ttl": b"new A", "b.ttl": b"new B", "notes.txt": b"the user's own file"}
+    assert stat.S_IMODE(out.stat().st_mode) == 0o750
+    assert _staging_left(out) == []
+
+
+def test_a_symlinked_output_folder_stays_a_symlink(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.ttl").write_bytes(b"old")
+    link = tmp_path / "exports"
+    link.symlink_to(real)
+    replace_files({"a.ttl": b"new"}, link)
+    assert link.is_symlink() and (real / "a.ttl").read_bytes() == b"new"
+
+
+def test_a_folder_with_subfolders_is_replaced_file_by_file(tmp_path):
+    out = tmp_path / "exports"
+    (out / "keep").mkdir(parents=True)
+    (out / "keep" / "x").write_bytes(b"x")
+    (out / "a.ttl").write_bytes(b"old")
+    inode = out.stat().st_ino
+    replace_files({"a.ttl": b"new"}, out)
+    assert (out / "a.ttl").read_bytes() == b"new" and (out / "keep" / "x").read_bytes() == b"x"
+    assert out.stat().st_ino == inode  # not swapped: the folder itself was kept
+    assert _staging_left(out) == []
+
+
+def test_without_renameat2_each_file_is_replaced(tmp_path, monkeypatch):
+    monkeypatch.setattr(kg.atomic, "_exchange", lambda first, second: False)
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "a.ttl").write_bytes(b"old")
+    replace_files({"a.ttl": b"new", "b.ttl": b"B"}, out)
+    assert _snapshot(out) == {"a.ttl": b"new", "b.ttl": b"B"}
+    assert _staging_left(out) == []
+
+
+@pytest.mark.parametrize("name", ["../escape.ttl", "sub/x.ttl", "..", "", "a\\b.ttl"])
+def test_file_names_cannot_leave_the_folder(tmp_path, name):
+    with pytest.raises(UsageError):
+        replace_files({name: b"x"}, tmp_path / "exports")
+    assert not (tmp_path / "exports").exists() and not (tmp_path / "escape.ttl").exists()
+
+
+def test_output_path_that_is_a_file_is_a_usage_error(tmp_path):
+    target = tmp_path / "exports"
+    target.write_bytes(b"not a folder")
+    with pytest.raises(UsageError, match="not a folder"):
+        replace_files({"a.ttl": b"x"}, target)
+    assert target.read_bytes() == b"not a folder"
+
+
+def test_a_failed_write_changes_nothing_and_leaves_no_temp_folder(tmp_path, monkeypatch):
+    out = tmp_path / "exports"
+    replace_files({"a.ttl": b"old A", "b.ttl": b"old B"}, out)
+    before = _snapshot(out)
+    real_write = kg.atomic._write_synced
+    calls = []
+
+    def disk_full_on_second_file(path, content):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real_write(path, content)
+
+    monkeypatch.setattr(kg.atomic, "_write_synced", disk_full_on_second_file)
+    with pytest.raises(KgError, match="No space left"):
+        replace_files({"a.ttl": b"new A", "b.ttl": b"new B"}, out)
+    assert _snapshot(out) == before
+    assert _staging_left(out) == []
+
+
+def test_abandoned_staging_of_dead_processes_is_removed(tmp_path):
+    out = tmp_path / "exports"
+    dead = subprocess.run([PYTHON, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead_pid = int(dead.stdout)
+    abandoned = tmp_path / f".exports.kg-tmp-{dead_pid}-abc"
+    abandoned.mkdir()
+    (abandoned / "half.ttl").write_bytes(b"half")
+    alive = tmp_path / f".exports.kg-tmp-{os.getppid()}-def"  # a running process's: kept
+    alive.mkdir()
+    unrelated = tmp_path / ".other.kg-tmp-1-x"
+    unrelated.mkdir()
+    replace_files({"a.ttl": b"A"}, out)
+    assert not abandoned.exists() and alive.exists() and unrelated.exists()
+    assert remove_abandoned_staging(out) == []
+
+
+# --- SIGKILL at any moment -------------------------------------------------------------------
+
+_WRITER_LOOP = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    import kg.atomic
+    out = Path(sys.argv[1])
+    sets = [{f"{name}.ttl": (letter * 1_500_000).encode() for name in "abc"} for letter in "AB"]
+    if sys.argv[2] == "per-file":
+        kg.atomic._exchange = lambda first, second: False
+    print("ready", flush=True)
+    round = 0
+    while True:
+        kg.atomic.replace_files(sets[round % 2], out)
+        round += 1
+""")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["swap", "per-file"])
+def test_writer_killed_mid_write_leaves_one_whole_set(tmp_path, mode):
+    """A writer alternating between two sets is SIGKILLed at 8 moments; each time the folder
+    holds one whole set (swap) or at least only whole files (per-file fallback)."""
+    out = tmp_path / "exports"
+    sets = [{f"{name}.ttl": (letter * 1_500_000).encode() for name in "abc"} for letter in "AB"]
+    replace_files(sets[0], out)
+    swaps, last = 0, sets[0]
+    for kill_after in [0.05, 0.09, 0.13, 0.17, 0.23, 0.29, 0.37, 0.43]:
+        child = subprocess.Popen([PYTHON, "-c", _WRITER_LOOP, str(out), mode], cwd=ROOT,
+                                 stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert child.stdout.readline().strip() == b"ready"
+        time.sleep(kill_after)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        found = _snapshot(out)
+        swaps, last = swaps + (found != last), found
+        assert sorted(found) == ["a.ttl", "b.ttl", "c.ttl"]
+        wholes = [content for content in found.values()
+                  if content in (b"A" * 1_500_000, b"B" * 1_500_000)]
+        assert len(wholes) == 3, "a file was left half-written"
+        if mode == "swap":
+            assert found in sets, "the folder mixes two builds"
+    replace_files(sets[1], out)  # the next write cleans up after the killed ones
+    assert _staging_left(out) == []
+    assert swaps > 0, "the writer never got a set written: the test proved nothing"
+    print(f"{mode}: 8 kills, the set changed between {swaps} of them")
+
+
+def _large_glossary(path: Path, entries: int, marker: str) -> None:
+    words = "orbit probe comet nebula rover lander thruster payload antenna gimbal".split()
+    lines = [f"{marker} marker: the round {marker} of the kill test, written in every export."]
+    for n in range(entries):
+        first, second = words[n % len(words)], words[(n * 7) % len(words)]
+        lines.append(f"Spacecraft {first} part {n}: a {second} assembly that steadies the {first} "
+                     f"of a mission, serial {n}.")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _build_process(glossary: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen([PYTHON, "-m", "kg", "build", str(glossary), "--out", str(out), "--quiet"],
+                            cwd=glossary.parent, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.slow
+def test_build_killed_at_any_moment_leaves_the_previous_exports_whole(tmp_path):
+    """`kg build` of a 2,500-entry glossary, SIGKILLed at 0.2, 0.5 and 1 s and at 50, 80 and
+    95% of a whole build's time: the exports are the previous build's, byte for byte, or
+    (when the kill came after the swap) wholly the new build's."""
+    glossary = tmp_path / "spacecraft.txt"
+    out = tmp_path / "exports"
+    _large_glossary(glossary, 2500, "round-0")
+    started = time.monotonic()
+    first = _build_process(glossary, out)
+    assert first.wait(timeout=300) == 0
+    duration = time.monotonic() - started
+    previous = _snapshot(out)
+    assert previous, "the first build wrote nothing"
+    moments = sorted({0.2, 0.5, 1.0} | {round(duration * f, 2) for f in (0.5, 0.8, 0.95)})
+    outcomes = []
+    for number, moment in enumerate(moments, 1):
+        _large_glossary(glossary, 2500, f"round-{number}")
+        child = _build_process(glossary, out)
+        time.sleep(moment)
+        finished = child.poll() is not None
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        now = _snapshot(out)
+        if now == previous:
+            outcomes.append("old")
+            continue
+        # The build got past the swap before the kill: the whole set must be the new build's.
+        assert sorted(now) == sorted(previous)
+        for name, content in now.items():
+            assert f"round-{number}".encode() in content, f"{name} is not from the newest build"
+        outcomes.append("done" if finished else "new")
+        previous = now
+    turtle = min((name for name in previous if name.endswith(".ttl")), key=lambda n: len(previous[n]))
+    assert len(Graph().parse(data=previous[turtle].decode("utf-8"), format="turtle")) > 0
+    assert outcomes.count("old") >= 3, f"the kills all came too late to test anything: {outcomes}"
+    replace_files(previous, out)  # the next write removes what the killed builds left
+    assert _snapshot(out) == previous and _staging_left(out) == []
+    print(f"build of {duration:.2f} s killed at {moments}: {outcomes}")
+
+
+# --- failed builds change nothing ------------------------------------------------------------
+
+
+def test_a_build_with_bad_input_changes_nothing(tmp_path, glossary_file):
+    good = glossary_file("Widget: a small gadget.\nGizmo: a widget with a motor.\n", "gadgets.txt")
+    out = tmp_path / "out"
+    assert main(["build", str(good), "--out", str(out), "--quiet"]) == 0
+    before = _snapshot(out)
+    good.write_bytes(b"")  # the same file, now empty
+    assert main(["build", str(good), "--out", str(out), "--quiet"]) == 2
+    assert _snapshot(out) == before
+    assert _staging_left(out) == []
+
+
+def test_an_exporter_that_fails_changes_nothing(tmp_path, glossary_file, monkeypatch):
+    import kg.commands.build as build_command
+
+    good = glossary_file("Widget: a small gadget.\nGizmo: a widget with a motor.\n", "gadgets.txt")
+    out = tmp_path / "out"
+    assert main(["build", str(good), "--out", str(out), "--quiet"]) == 0
+    before = _snapshot(out)
+
+    def broken_render(kg, names=None):
+        raise RuntimeError("an exporter bug")
+
+    monkeypatch.setattr(build_command, "render_all", broken_render)
+    glossary_file("Widget: a changed gadget.\n", "gadgets.txt")
+    with pytest.raises(RuntimeError):
+        main(["build", str(good), "--out", str(out), "--quiet"])
+    assert _snapshot(out) == before
+    assert _staging_left(out) == []
+
+
+def test_export_name_cannot_escape_the_output_folder(tmp_path, glossary_file, capsys):
+    good = glossary_file("Widget: a small gadget.\n", "gadgets.txt")
+    out = tmp_path / "deep" / "out"
+    assert main(["build", str(good), "--out", str(out), "--name", "../../evil", "--quiet"]) == 2
+    assert "not a plain file name" in capsys.readouterr().err
+    assert not any(p.name.startswith("evil") for p in tmp_path.rglob("*"))
+
+
+def test_write_exports_is_the_atomic_writer(tmp_path):
+    out = tmp_path / "out"
+    write_exports({"x.ttl": b"x"}, out)
+    assert _snapshot(out) == {"x.ttl": b"x"}
+
+
+# --- reproducible -----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_builds_in_different_folders_and_hash_seeds_are_byte_identical(tmp_path):
+    """The bundled sources and a fixture glossary of another domain, each built in two folders
+    under two PYTHONHASHSEEDs: every export and the IRI lock are the same bytes."""
+    results = []
+    for seed, place in (("1", "first"), ("98765", "second/deeper")):
+        folder = tmp_path / place
+        folder.mkdir(parents=True)
+        shutil.copytree(ROOT / "sources", folder / "sources",
+                        ignore=shutil.ignore_patterns("iris.lock"))
+        shutil.copytree(FIXTURES / "stable-iris", folder / "garden")
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        env.pop("SOURCE_DATE_EPOCH", None)
+        for args in (["sources", "--out", "out-bundled"], ["garden", "--out", "out-garden"]):
+            subprocess.run([PYTHON, "-m", "kg", "build", *args, "--quiet"], cwd=folder, env=env,
+                           check=True, timeout=300)
+        results.append(folder)
+    first, second = results
+    for pair in (("out-bundled", "out-bundled"), ("out-garden", "out-garden"),
+                 ("sources", "sources"), ("garden", "garden")):
+        names = sorted(p.name for p in (first / pair[0]).iterdir())
+        match, mismatch, errors = filecmp.cmpfiles(first / pair[0], second / pair[1], names,
+                                                   shallow=False)
+        assert mismatch == [] and errors == [], (pair, mismatch, errors)
+    assert (first / "sources" / "iris.lock").is_file()
