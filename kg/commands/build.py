@@ -19,6 +19,7 @@ from kg.manifest import plan_for_paths
 from kg.pipeline import BuildOptions, build, default_sources_dir
 from kg.progress import Progress
 from kg.readers import READERS, _load_builtin_readers
+from kg.validate import build_summary, validate_exports
 
 HELP = "build a knowledge graph from glossary files and write its exports"
 
@@ -69,12 +70,18 @@ def run(args: argparse.Namespace) -> int:
         # After the exports, so that a failed build leaves the lock as it was too.
         if iris_lock is not None:
             record_iris(iris_lock, kg)
+    with progress.stage("validate"):  # what tools will import must import cleanly: exit 1 if not
+        reports = validate_exports(files)
     if not args.quiet:
         _summary(kg, written, sys.stdout)
+        print(build_summary(reports), file=sys.stdout)
+    for report in reports:
+        if not report.ok:
+            print(report.to_text(), file=sys.stderr)
     if args.profile:
         for name, seconds in progress.timings:
             print(f"  {name:<20} {seconds:8.3f} s", file=sys.stderr)
-    return 0
+    return 0 if all(report.ok for report in reports) else 1
 
 
 def _summary(kg, written, out) -> None:
