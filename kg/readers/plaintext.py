@@ -38,11 +38,15 @@ class Line:
     indent: int
     text: str  # stripped, as written
     bulleted: bool
-    numbered: bool
+    list_number: int | None  # 12 in "12. Term"
     core: str  # without bullet and list number
     inline: tuple[str, str] | None = None  # (term, definition) when the line reads "Term: definition"
     heading: bool = False
-    boundary: bool = False  # a rule or a table: nothing after it continues what came before
+    boundary: bool = False
+
+    @property
+    def numbered(self) -> bool:
+        return self.list_number is not None  # a rule or a table: nothing after it continues what came before
 
 
 @dataclass
@@ -100,14 +104,14 @@ def scan_lines(document: Document) -> list[Line | None]:
 
 def boundary_line(number: int) -> Line:
     """A horizontal rule or a table in marked-up text: ends whatever block came before."""
-    return Line(number, 0, "", False, False, "", boundary=True)
+    return Line(number, 0, "", False, None, "", boundary=True)
 
 
 def make_line(number: int, text: str, indent: int = 0, heading: bool | None = None) -> Line:
     """A line and its shape; `heading` forces the shape where markup says what it is."""
     bulleted, rest = shapes.strip_bullet(text)
-    numbered, core = shapes.strip_number(rest)
-    line = Line(number, indent, text, bulleted, numbered, core)
+    list_number, core = shapes.strip_number(rest)
+    line = Line(number, indent, text, bulleted, list_number, core)
     if heading is None:
         line.inline = _split_inline(core)
         line.heading = line.inline is None and shapes.is_heading_shaped(shapes.strip_site_suffix(core))
@@ -229,28 +233,41 @@ def _leads_in(lines: list[Line | None], position: int) -> bool:
 
 def read_headed(blocks: list[Block], key: str) -> Extraction:
     result = Extraction()
-    candidates = [b for b in blocks if b.head and b.lines and not shapes.is_letter_heading(b.head.core)]
-    numbered = sum(b.head.numbered for b in candidates) * 10 >= len(candidates) * 6
-    letters = [i for i, b in enumerate(blocks) if b.head and shapes.is_letter_heading(b.head.core)]
-    body_starts = len(letters) >= 3 and letters[0] or 0
-    shaped = [b for b in candidates
-              if blocks.index(b) >= body_starts and (b.head.numbered or not numbered)]
-    body_indent = _mode(b.lines[0].indent for b in shaped)
-    head_indent = _mode(b.head.indent for b in shaped)
-    bodies = {id(b): _trim_body(b, body_indent if body_indent > head_indent else None) for b in shaped}
-    kept = [b for b in shaped if bodies[id(b)] and not _is_document_talk(b.head, bodies[id(b)])]
-    if kept and kept[0] is candidates[0] and _is_front_matter(kept[0].head, bodies[id(kept[0])]):
+    candidates = [(p, b) for p, b in enumerate(blocks)
+                  if b.head and b.lines and not shapes.is_letter_heading(b.head.core)]
+    numbered = _numbered_layout([b.head for _, b in candidates])
+    letters = [p for p, b in enumerate(blocks) if b.head and shapes.is_letter_heading(b.head.core)]
+    # A–Z section letters open the glossary proper: what comes before them is title and intro.
+    body_starts = letters[0] if len(letters) >= 2 else 0
+    shaped = [(p, b) for p, b in candidates if p >= body_starts and (b.head.numbered or not numbered)]
+    body_indent = _mode(b.lines[0].indent for _, b in shaped)
+    head_indent = _mode(b.head.indent for _, b in shaped)
+    bodies = {p: _trim_body(b, body_indent if body_indent > head_indent else None) for p, b in shaped}
+    kept = [p for p, b in shaped if bodies[p] and not _is_document_talk(b.head, bodies[p])]
+    if kept and candidates and kept[0] == candidates[0][0] \
+            and _is_front_matter(blocks[kept[0]].head, bodies[kept[0]]):
         kept = kept[1:]
-    kept_ids = {id(b) for b in kept}
+    kept_set = set(kept)
+    first_kept, last_kept = (kept[0], kept[-1]) if kept else (len(blocks), -1)
     for position, block in enumerate(blocks):
-        if id(block) in kept_ids:
+        if position in kept_set:
             result.entries.append(Entry(key, block.head.number, clean_headword(block.head.core),
-                                        definition_text(bodies[id(block)])))
-        elif _lacks_definition(blocks, position, kept_ids, numbered):
+                                        definition_text(bodies[position])))
+        elif position > first_kept and (numbered or position < last_kept) \
+                and _lacks_definition(blocks, position, numbered):
             result.findings.append(Finding(
                 "missing-definition", f"heading '{clean_headword(block.head.core)}' has no definition "
                 "under it; it is not an entry", source=key, line=block.head.number))
     return result
+
+
+def _numbered_layout(heads: list[Line]) -> bool:
+    """Entries are numbered when most headings are, or the numbered ones count up 1, 2, 3…"""
+    numbers = [head.list_number for head in heads if head.numbered]
+    if len(numbers) < 2:
+        return False
+    steps = sum(1 for a, b in zip(numbers, numbers[1:]) if b == a + 1)
+    return len(numbers) * 10 >= len(heads) * 6 or steps * 10 >= (len(numbers) - 1) * 8
 
 
 def _is_document_talk(head: Line, body: list[Line]) -> bool:
@@ -285,20 +302,20 @@ def _trim_body(block: Block, body_indent: int | None) -> list[Line]:
     return body
 
 
-def _lacks_definition(blocks: list[Block], position: int, kept_ids: set[int], numbered: bool) -> bool:
-    """A heading with nothing under it, between entries, not a letter and not part of a list."""
+def _lacks_definition(blocks: list[Block], position: int, numbered: bool) -> bool:
+    """A heading with nothing under it that is not a letter and not part of a list of headings.
+
+    The caller checks it sits among the entries (numbering marks a last heading as an entry too;
+    an unnumbered line after the last entry may be page chrome)."""
     block = blocks[position]
     if block.head is None or block.lines or shapes.is_letter_heading(block.head.core):
         return False
     if numbered and not block.head.numbered:
         return False
-    before = any(id(b) in kept_ids for b in blocks[:position])
-    # Numbering marks the last heading as an entry too; an unnumbered trailing line may be chrome.
-    after = numbered or any(id(b) in kept_ids for b in blocks[position + 1:])
     neighbours = [blocks[i] for i in (position - 1, position + 1) if 0 <= i < len(blocks)]
     in_a_list = any(b.head and not b.lines and not shapes.is_letter_heading(b.head.core)
                     for b in neighbours)
-    return before and after and not in_a_list
+    return not in_a_list
 
 
 def _mode(values) -> int:

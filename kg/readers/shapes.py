@@ -43,7 +43,7 @@ _DOCUMENT_TALK = (
                r"\ball rights reserved\b|\bcopyright\b", re.IGNORECASE),
 )
 # Words a title uses to name the document as a glossary.
-_META_TITLE = re.compile(r"\b(?:glossary|glossaries|dictionary|terms|terminology|vocabulary|"
+_META_TITLE = re.compile(r"\b(?:glossary|glossaries|dictionary|terms|words|terminology|vocabulary|"
                          r"definitions|lexicon|jargon|a\s*[-–]\s*z)\b", re.IGNORECASE)
 
 
@@ -69,11 +69,12 @@ def strip_bullet(text: str) -> tuple[bool, str]:
     return (True, text[match.end():]) if match else (False, text)
 
 
-def strip_number(text: str) -> tuple[bool, str]:
+def strip_number(text: str) -> tuple[int | None, str]:
+    """(the list number, the rest) of "12. Term"; (None, text) when there is no number."""
     match = _NUMBER.match(text)
     if match and match.end() < len(text):
-        return True, text[match.end():]
-    return False, text
+        return int(re.search(r"\d+", match.group()).group()), text[match.end():]
+    return None, text
 
 
 def strip_site_suffix(text: str) -> str:

@@ -1,0 +1,101 @@
+"""The plain-text layouts, their noise, and properties every reading keeps."""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import given, settings, strategies as st
+
+from kg.errors import InputError
+from kg.model import Document, Source
+from kg.readers import extract
+
+
+def _read(text: str):
+    return extract(Document(Source(key="g", path="g.txt", title="g"), text, "utf-8"))
+
+
+def _pairs(text: str):
+    return [(e.headword, e.definition) for e in _read(text).entries]
+
+
+def test_dash_separators():
+    text = ("Knot – a unit of speed.\nHitch — a knot tied to a post.\nBight - a loop in a rope.\n"
+            "Cross-bearing – a bearing on two marks.\n")
+    assert _pairs(text) == [("Knot", "a unit of speed."), ("Hitch", "a knot tied to a post."),
+                            ("Bight", "a loop in a rope."), ("Cross-bearing", "a bearing on two marks.")]
+
+
+def test_title_with_a_colon_is_not_an_entry():
+    text = ("[anchor: x1]Sewing Glossary\n\nGlossary: Key Terms for Sewing Beginners\n"
+            "Baste: to sew long temporary stitches.\nHem: the folded edge of cloth.\n")
+    assert _pairs(text) == [("Baste", "to sew long temporary stitches."),
+                            ("Hem", "the folded edge of cloth.")]
+
+
+def test_letter_headings_and_front_matter_are_not_entries():
+    text = ("Bird Words\n\nOur club's list of birding words, for new members.\n\nA\n\nAvocet\n\n"
+            "A wader with an upturned bill.\n\nB\n\nBinoculars\n\nA pair of small telescopes.\n")
+    assert _pairs(text) == [("Avocet", "A wader with an upturned bill."),
+                            ("Binoculars", "A pair of small telescopes.")]
+
+
+def test_numbered_headings_drop_unnumbered_blocks_and_site_suffix():
+    text = ("Ten Chess Terms | Board Weekly\nIntro sentence about chess terms for you.\n"
+            "1. Castling | Board Weekly\nA move of the king and a rook together.\n"
+            "Advertisement\nBuy our chess sets today and save money on every board!\n"
+            "2. En passant\nA special pawn capture.\nConclusion\nThat is all for today.\n")
+    assert _pairs(text) == [("Castling", "A move of the king and a rook together."),
+                            ("En passant", "A special pawn capture.")]
+
+
+def test_definition_keeps_its_lines_and_sub_lists():
+    text = ("Tide\n\nThe rise and fall of the sea. There are two kinds:\n  • spring tides;\n"
+            "  • neap tides.\n\nSwell\n\nLong waves made by distant winds.\n")
+    assert _pairs(text) == [("Tide", "The rise and fall of the sea. There are two kinds: spring tides; "
+                                     "neap tides."),
+                            ("Swell", "Long waves made by distant winds.")]
+
+
+def test_lost_headwords_keep_each_definition_on_its_own_line():
+    text = ("The hard outer layer of a tree.\nThe part of a plant that grows underground.\n"
+            "A young plant grown from a seed.\n")
+    entries = _read(text).entries
+    assert [(e.headword, e.line) for e in entries] == [(None, 1), (None, 2), (None, 3)]
+
+
+def test_crlf_and_nbsp_headword():
+    text = "Alpha\u00a0\r\n\r\nThe first.\r\n\r\nBeta\r\n\r\nThe second.\r\n".replace("\r\n", "\n")
+    assert _pairs(text) == [("Alpha", "The first."), ("Beta", "The second.")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60),
+    st.sampled_from(["", "A", "1. Term", "- item", "Term: a definition.", "Term – def", "#Ads:",
+                     "A sentence that ends here.", "  indented text", "Conclusion | Site"])),
+    max_size=30))
+def test_any_text_gives_located_entries_or_a_clear_error(lines):
+    text = "\n".join(lines)
+    try:
+        result = _read(text)
+    except InputError:
+        return
+    count = len(text.split("\n"))
+    for entry in result.entries:
+        assert 1 <= entry.line <= count
+        assert entry.definition.strip() and "\n" not in entry.definition
+        assert entry.headword is None or (entry.headword.strip() and "\n" not in entry.headword)
+    assert [e.ordinal for e in result.entries] == list(range(1, len(result.entries) + 1))
+
+
+def _seconds(text: str) -> float:
+    started = time.perf_counter()
+    _read(text)
+    return time.perf_counter() - started
+
+
+def test_reading_time_grows_linearly():
+    block = "".join(f"Term {n}\n\nDefinition number {n}, a sentence of words.\n\n" for n in range(500))
+    small, large = _seconds(block), _seconds(block * 8)
+    assert large < small * 8 * 3 + 0.5, (small, large)
