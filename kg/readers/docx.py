@@ -49,11 +49,14 @@ def read(document: Document) -> Extraction:
         heading = True if style.startswith(("Heading", "Title")) else None
         marker = "- " if style.startswith("List") else ""
         lines.append(make_line(position, marker + text, heading=heading))
-    result = read_lines(lines, key)
+    result = Extraction()
     for rows in tables:
         table = read_table(rows, key)
         result.entries.extend(table.entries)
         result.findings.extend(table.findings)
+    flow = read_lines(lines, key, headless=not result.entries)
+    result.entries.extend(flow.entries)
+    result.findings.extend(flow.findings)
     result.entries.sort(key=lambda entry: entry.line)
     return result
 

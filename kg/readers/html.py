@@ -65,7 +65,7 @@ def read(document: Document) -> Extraction:
         result.findings.extend(found.findings)
     lines: list[Line | None] = []
     _flow(root, lines, depth=0)
-    flow = read_lines(lines, key)
+    flow = read_lines(lines, key, headless=not result.entries)
     result.entries.extend(flow.entries)
     result.findings.extend(flow.findings)
     result.entries.sort(key=lambda entry: entry.line)

@@ -43,11 +43,14 @@ def read(document: Document) -> Extraction:
                              f"longer than {limit:,}", path=document.source.path, line=number)
     key = document.source.key
     lines, tables = markdown_lines(document.text)
-    result = read_lines(lines, key)
+    result = Extraction()
     for rows in tables:
         table = read_table(rows, key)
         result.entries.extend(table.entries)
         result.findings.extend(table.findings)
+    flow = read_lines(lines, key, headless=not result.entries)
+    result.entries.extend(flow.entries)
+    result.findings.extend(flow.findings)
     result.entries.sort(key=lambda entry: entry.line)
     return result
 

@@ -72,8 +72,11 @@ def read(document: Document) -> Extraction:
     return read_lines(scan_lines(document), document.source.key)
 
 
-def read_lines(lines: list[Line | None], key: str) -> Extraction:
-    """Pick the layout most of the lines follow and read them in it."""
+def read_lines(lines: list[Line | None], key: str, headless: bool = True) -> Extraction:
+    """Pick the layout most of the lines follow and read them in it.
+
+    Marked-up readers pass headless=False when a list or table already holds the entries:
+    the paragraphs around it are then page text, not definitions that lost their headwords."""
     inline_count = sum(1 for line in lines if line and line.inline)
     blocks = split_blocks(lines)
     headed_count = sum(1 for block in blocks if block.head and block.lines)
@@ -82,7 +85,7 @@ def read_lines(lines: list[Line | None], key: str) -> Extraction:
         return read_inline(lines, key)
     if headed_count >= 2 and headed_count * 10 >= text_runs * 3:
         return read_headed(blocks, key)
-    return read_headless(lines, key)
+    return read_headless(lines, key) if headless else Extraction()
 
 
 def scan_lines(document: Document) -> list[Line | None]:
@@ -329,12 +332,19 @@ def read_headless(lines: list[Line | None], key: str) -> Extraction:
     """Each definition becomes an entry without a headword; the concept stage names it."""
     result = Extraction()
     runs: list[list[Line]] = [[]]
+    intro_runs: set[int] = set()  # the text under a title that names the page as a glossary
+    title_above = False
     for line in lines:
         if line is None or line.heading or line.boundary or shapes.is_letter_heading(line.core):
+            if line is not None and line.heading:
+                title_above = shapes.names_the_document(line.core)
             runs.append([])
-        else:
-            runs[-1].append(line)
-    runs = [run for run in runs if run]
+            continue
+        if not runs[-1] and title_above:
+            intro_runs.add(len(runs) - 1)
+            title_above = False
+        runs[-1].append(line)
+    runs = [run for index, run in enumerate(runs) if run and index not in intro_runs]
     # Paragraphs of wrapped lines are one definition each; a run of full sentences, one per line,
     # is one definition per line.
     units: list[list[Line]] = []
