@@ -99,3 +99,18 @@ def test_reading_time_grows_linearly():
     block = "".join(f"Term {n}\n\nDefinition number {n}, a sentence of words.\n\n" for n in range(500))
     small, large = _seconds(block), _seconds(block * 8)
     assert large < small * 8 * 3 + 0.5, (small, large)
+
+
+def test_lower_case_terms_tabs_and_part_of_speech():
+    assert _pairs("abandoned call: a call that ends early.\ncall centre: a place for calls.\n") == [
+        ("abandoned call", "a call that ends early."), ("call centre", "a place for calls.")]
+    assert _pairs("Alpha\tThe first letter.\nBeta\tThe second letter.\n") == [
+        ("Alpha", "The first letter."), ("Beta", "The second letter.")]
+    assert _pairs("Alpha (n.) - the first letter.\nBeta (n.) - the second.\n") == [
+        ("Alpha (n.)", "the first letter."), ("Beta (n.)", "the second.")]
+
+
+def test_term_over_short_expansion_pairs():
+    text = "API\nApplication Programming Interface\n\nCPU\nCentral Processing Unit\n\nRAM\nRandom Access Memory\n"
+    assert _pairs(text) == [("API", "Application Programming Interface"),
+                            ("CPU", "Central Processing Unit"), ("RAM", "Random Access Memory")]

@@ -27,8 +27,9 @@ from kg.model import Document, Entry, Finding
 from kg.readers import Extraction, Reader, register
 from kg.readers import shapes
 
-# Term, then the earliest separator: a colon, or a dash with spaces (an en or em dash may be tight).
-_INLINE = re.compile(r"^(?P<term>[^\n]{1,100}?)(?::\s+|\s+[-–—]\s+|\s*[–—]\s*)(?P<definition>\S.*)$")
+# Term, then the earliest separator: a colon, a tab, or a dash with spaces (an en or em dash may be tight).
+_INLINE = re.compile(r"^(?P<term>[^\n\t]{1,100}?)(?::\s+|\s+[-–—]\s+|\s*[–—]\s*|\s*\t\s*)"
+                     r"(?P<definition>\S.*)$")
 _EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(.+)\1$")
 
 
@@ -77,6 +78,7 @@ def read_lines(lines: list[Line | None], key: str, headless: bool = True) -> Ext
 
     Marked-up readers pass headless=False when a list or table already holds the entries:
     the paragraphs around it are then page text, not definitions that lost their headwords."""
+    _pair_term_lines(lines)
     inline_count = sum(1 for line in lines if line and line.inline)
     blocks = split_blocks(lines)
     headed_count = sum(1 for block in blocks if block.head and block.lines)
@@ -86,6 +88,23 @@ def read_lines(lines: list[Line | None], key: str, headless: bool = True) -> Ext
     if headed_count >= 2 and headed_count * 10 >= text_runs * 3:
         return read_headed(blocks, key)
     return read_headless(lines, key) if headless else Extraction()
+
+
+def _pair_term_lines(lines: list[Line | None]) -> None:
+    """"API" over "Application programming interface", pair after pair: the first line of each
+    two-line paragraph is the heading even where the second is too short to read as a sentence."""
+    paragraphs: list[list[Line]] = [[]]
+    for line in lines:
+        if line is None or line.boundary:
+            paragraphs.append([])
+        else:
+            paragraphs[-1].append(line)
+    paragraphs = [p for p in paragraphs if p]
+    pairs = [p for p in paragraphs if len(p) == 2 and p[0].heading and p[1].heading
+             and not p[0].inline and not p[1].inline]
+    if len(pairs) >= 3 and len(pairs) * 10 >= len(paragraphs) * 8:
+        for term, definition in pairs:
+            definition.heading = False
 
 
 def scan_lines(document: Document) -> list[Line | None]:
@@ -130,7 +149,11 @@ def _split_inline(text: str) -> tuple[str, str] | None:
     term, definition = clean_headword(match.group("term")), match.group("definition").strip()
     if not term or not definition or not term[0].isalnum() and term[0] not in "(\"'“‘":
         return None
-    if not shapes.brackets_balance(term) or not shapes.is_heading_shaped(term, max_words=10):
+    unbracketed = re.sub(r"\([^()]*\)", "", term).strip()  # "Alpha (n.)" is a term
+    if not shapes.brackets_balance(term) or not unbracketed or shapes.ends_like_sentence(unbracketed):
+        return None
+    # Lower-case glossaries ("call centre: a place…") have short terms; longer ones read as prose.
+    if not shapes.is_heading_shaped(unbracketed, max_words=10) and len(term.split()) > 4:
         return None
     if shapes.looks_like_title_case(definition) and not shapes.ends_like_sentence(definition):
         return None  # "Glossary: Key Terms for Support Teams" is a title

@@ -48,7 +48,7 @@ def detect(document: Document) -> float:
 def read(document: Document) -> Extraction:
     delimiter = _delimiter(document) or ","
     limit = DEFAULT.readers.max_line_chars
-    csv.field_size_limit(limit)
+    previous = csv.field_size_limit(limit)  # process-wide in the csv module: restored below
     reader = csv.reader(io.StringIO(document.text), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     start = 1
@@ -60,6 +60,8 @@ def read(document: Document) -> Extraction:
         raise InputError(f"not a readable {'TSV' if delimiter == chr(9) else 'CSV'} table: {error}",
                          path=document.source.path, line=reader.line_num or None,
                          hint=f"cells longer than {limit:,} characters are refused") from None
+    finally:
+        csv.field_size_limit(previous)
     return read_table(rows, document.source.key)
 
 
