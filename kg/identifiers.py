@@ -279,7 +279,9 @@ def updated_lock(lock: IriLock, concepts: Iterable[Concept],
     """The lock after a build: each built concept's facts under its key; absent slugs kept."""
     slugs = dict(lock.slugs)
     for concept in concepts:
-        slugs[concept.key] = identity(concept, definitions)
+        facts = identity(concept, definitions)
+        if facts:  # nothing to recognise it by next time (no label, no definition): not recorded
+            slugs[concept.key] = facts
     return IriLock(slugs)
 
 
