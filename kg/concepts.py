@@ -445,7 +445,7 @@ def _attach_headless(headless: list[int], items: list[_Labelled], unions: _Clust
         subject = definition_subject(items[h].entry.text)
         for root in sorted(set(keys.get(compact_key(subject), ()))) if subject else ():
             proposals.append((0, -1.0, h, root, "headless-subject",
-                              f"the definition opens with {subject!r}"))
+                              f"headword-less {items[h].entry.id} opens with {subject!r}"))
     for h, ranked in _headless_scores(headless, clusters, items, similarity).items():
         if not ranked:
             continue
@@ -453,8 +453,8 @@ def _attach_headless(headless: list[int], items: list[_Labelled], unions: _Clust
         runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
         if best >= config.headless_attach_score and best - runner_up >= config.headless_attach_margin:
             proposals.append((1, -best, h, root, "headless-definition",
-                              f"definition matches {items[root].name!r} at {best:.2f} "
-                              f"(next best {runner_up:.2f})"))
+                              f"headword-less {items[h].entry.id} matches the definitions of "
+                              f"{items[root].name!r} at {best:.2f} (next best {runner_up:.2f})"))
     attached: set[int] = set()
     for _, negative, h, root, rule, detail in sorted(proposals):
         if h in attached:
@@ -598,3 +598,31 @@ def form_concepts(entries: list[Entry], config: Config = DEFAULT) -> list[Concep
     concepts = [_concept([items[m] for m in cluster.members], cluster.reasons, expansions)
                 for _, cluster in sorted(unions.clusters.items())]
     return sorted(concepts, key=lambda c: (c.pref_label.casefold(), c.pref_label, c.entries))
+
+
+# --- finding a concept by any of its labels ---------------------------------------------------
+
+def find_concepts(concepts: list[Concept] | tuple[Concept, ...], term: str) -> list[Concept]:
+    """Concepts a user's term names: any label or acronym, ignoring case; else by match key
+    (so "cross selling", "Bugs" and "help-desk" find "Cross-Selling", "Bug" and "Help Desk")."""
+    wanted = clean(term).casefold()
+    exact = [c for c in concepts if any(clean(label).casefold() == wanted for label in c.labels)]
+    if exact:
+        return sorted(exact, key=lambda c: c.key)
+    key = compact_key(term)
+    return sorted((c for c in concepts if key and any(compact_key(label) == key
+                                                       for label in c.labels)),
+                  key=lambda c: c.key)
+
+
+def suggest_labels(concepts: list[Concept] | tuple[Concept, ...], term: str,
+                   limit: int = 3) -> list[str]:
+    """The labels closest to a term that names nothing (rapidfuzz ratio ≥ 60), best first.
+
+    Plain ratio, not WRatio: a partial match would offer "CTI" for "custmer satisfction".
+    """
+    labels = sorted({label for c in concepts for label in c.labels})
+    found = process.extract(clean(term), labels, scorer=fuzz.ratio, processor=str.casefold,
+                            limit=limit * 3, score_cutoff=60)
+    ranked = sorted(found, key=lambda hit: (-hit[1], hit[0]))
+    return list(dict.fromkeys(hit[0] for hit in ranked))[:limit]
