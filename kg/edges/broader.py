@@ -4,8 +4,9 @@
   representative who…" -> Representative; "A type of call transfer…" -> Call Transfer).
 - head: the label's tail is another concept's label ("Inbound Call Center" -> Call Center), and
   the definition agrees: its genus has the same head, the two definitions share a genus, or the
-  head concept is named in it. A definition whose genus says otherwise ("Zero Defects: a quality
-  assurance philosophy…") vetoes the link. Only a tail counts, so "Call Routing" is never a
+  head concept is named in it outside the term itself. A definition whose genus says otherwise
+  and never names the head ("Zero Defects: a quality assurance philosophy…") vetoes the link;
+  one that says nothing either way leaves it at a lower confidence. Only a tail counts, so "Call Routing" is never a
   kind of "Call Center", "Ticketing System" never a "Ticket", "Agent Console" never an "Agent".
 - metric-class: a metric (see metric_of.metric_signal) -> the glossary's own "Metric" concept.
 
@@ -18,14 +19,10 @@ import re
 
 from kg.config import Config
 from kg.edges import Rule, register
-from kg.edges.genus import Genus, LabelIndex, genera, match_key, normalise_words
+from kg.edges.genus import VAGUE_HEADS, Genus, LabelIndex, genera, match_key, normalise_words
 from kg.edges.metric_of import metric_genus, metric_keys
 from kg.model import BROADER, Concept, Edge, Entry, Evidence
 
-# Genus heads too general to contradict a label's head ("the process of…", "an approach to…").
-VAGUE_HEADS = frozenset(
-    "process practice act action way approach method means technique term concept thing "
-    "activity use ability set collection part piece".split())
 # Labels of the concept every metric is narrower than.
 METRIC_CLASS_LABELS = frozenset({("metric",), ("measure",), ("measurement",),
                                  ("performance", "metric")})
@@ -108,12 +105,12 @@ def _head_edge(concept: Concept, found: list[tuple[str, Genus]], head_found: lis
             agrees = True  # "a metric that…" agrees with "Response Time", itself a metric
         elif genus.head not in VAGUE_HEADS and not genus.light:
             contentful = True
-    if contentful and not agrees:
-        return None  # the definition's genus names something else: the label's head misleads
     if not agrees:
         own_forms = index.labels_of.get(concept.key, ())
         agrees = any(_named_outside(entries[e].text, form, own_forms)
                      for e in concept.entries if e in entries for form in target_forms)
+    if contentful and not agrees:
+        return None  # the genus names something else and the head is never named: misleading
     confidence = (config.edges.head_confirmed_confidence if agrees
                   else config.edges.head_unconfirmed_confidence)
     return Edge(BROADER, concept.key, target, Evidence("head", confidence, label, None))

@@ -54,7 +54,8 @@ _POSTNOMINALS = ("used designed responsible based provided offered made given ow
                  "available visible capable able aimed intended built aligned related associated "
                  "consisting containing involving allowing enabling helping using focused "
                  "dedicated tailored performed sent raised assigned designated brought caused "
-                 "required needed expected collected delivered").split()
+                 "required needed expected collected delivered similar equivalent comparable analogous "
+                 "identical specific unique common").split()
 _CONJUNCTIONS = frozenset("and or".split())
 STOP_WORDS = frozenset(_RELATIVES + _PREPOSITIONS + _PRONOUNS)
 # Participles and adjectives that follow their noun ("a tool used by…", "responsible for…");
@@ -68,6 +69,10 @@ TRANSPARENT_HEADS = frozenset(
 # "An approach to customer service", "a means of payment": a light head whose nominal
 # complement names the genus — weaker evidence than "type of".
 LIGHT_HEADS = frozenset("approach method means technique".split())
+# Genus heads too general to say what a thing is ("the process of…", "an approach to…").
+VAGUE_HEADS = frozenset(
+    "process practice act action way approach method means technique term concept thing "
+    "activity use ability set collection part piece".split())
 # Verbs that open a definition without naming a genus ("Occurs when…", "Involves…").
 _VERBS = frozenset(
     "occurs happens involves includes allows enables measures helps indicates tracks calculates "
@@ -273,10 +278,11 @@ def genera(concept: Concept, entries: dict[str, Entry]) -> list[tuple[str, Genus
 
 def _noun_phrase(sentence: str, tokens: list[re.Match], words: list[str], index: int,
                  light: bool = False, depth: int = 0) -> Genus | None:
+    opening = index
     while index < len(words) and (words[index] in DETERMINERS or words[index] in ADVERBS):
         index += 1
-    if index < len(words) and _is_gerund(words[index]):
-        return None  # "Capturing telephone interactions…": an action, not a class
+    if index == opening and index < len(words) and _is_gerund(words[index]):
+        return None  # "Capturing telephone interactions…": an action ("A cooking method" is not)
     begin = index
     end = index
     while end < len(words):

@@ -19,6 +19,7 @@ import ahocorasick
 from kg.config import Config
 from kg.edges import Rule, register
 from kg.edges.genus import _looks_like_acronym, label_variants, sentences, singular
+from kg.edges.metric_of import METRIC_LABEL_HEADS
 from kg.model import MENTIONED_IN, Concept, Edge, Entry, Evidence
 
 _NON_WORD = re.compile(r"[^\w]|_")
@@ -51,8 +52,13 @@ def plural(word: str) -> str:
 def label_forms(concept: Concept) -> list[tuple[str, bool, str]]:
     """(normalised key, case-sensitive?, cased form) for every way a concept may be written."""
     forms: dict[tuple[str, bool, str], None] = {}
+    keys = {_key(v) for label in concept.labels for v in label_variants(label)}
     for label in concept.labels:
         for variant in label_variants(label):
+            if any(f"{_key(variant)} {head}" in keys for head in METRIC_LABEL_HEADS):
+                # "Customer Satisfaction" beside "Customer Satisfaction Score": in running text
+                # it names the quality measured, not the metric
+                continue
             if label in concept.acronyms or _looks_like_acronym(variant):
                 cased = " ".join(_NON_WORD.sub(" ", variant).split())
                 forms[(cased.lower(), True, cased)] = None

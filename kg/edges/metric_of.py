@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from kg.config import Config
 from kg.edges import Rule, register
-from kg.edges.genus import (DETERMINERS, STOP_WORDS, Genus, LabelIndex, genera, match_key,
-                            normalise_words, sentences, singular, term_verb)
+from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex, genera,
+                            match_key, normalise_words, sentences, singular, term_verb)
 from kg.model import METRIC_OF, Concept, Edge, Entry, Evidence
 
 # Label heads that make a concept a metric: "Churn Rate", "Net Promoter Score".
@@ -75,17 +75,24 @@ def metric_genus(genus: Genus) -> bool:
 
 
 def metric_signal(concept: Concept, entries: dict[str, Entry]) -> MetricSignal | None:
-    """Why this concept is a metric, or None if nothing says it is."""
-    if concept.is_metric:
-        return MetricSignal("flag", concept.pref_label, None)
+    """Why this concept is a metric, or None if nothing says it is.
+
+    The concepts stage's flag counts unless every genus the definitions give is a thing that
+    is no measure ("A device that measures blood pressure…").
+    """
     if not concept.provisional:
         for words in _label_words(concept):
             if len(words) >= 2 and words[-1] in METRIC_LABEL_HEADS or words in {("metric",), ("kpi",)}:
                 return MetricSignal("label", concept.pref_label, None)
-    for entry_id, genus in genera(concept, entries):
+    found = genera(concept, entries)
+    for entry_id, genus in found:
         if metric_genus(genus):
             return MetricSignal("genus", genus.sentence, entry_id)
-    if not concept.provisional:
+    something_else = bool(found) and all(
+        genus.head not in VAGUE_HEADS and not genus.light for _, genus in found)
+    if concept.is_metric and not something_else:
+        return MetricSignal("flag", concept.pref_label, None)
+    if not concept.provisional and not something_else:
         for entry_id in concept.entries:
             entry = entries.get(entry_id)
             for sentence in sentences(entry.text)[:1] if entry else []:
