@@ -84,8 +84,9 @@ def _edge_table(action: str, kind: str, source: str, target: str) -> str:
     return f"[[{action}]]\nedge = [{_toml(source)}, {_toml(kind)}, {_toml(target)}]"
 
 
-def _concept_table(action: str, concept: str, *extra: str) -> str:
-    return "\n".join([f"[[{action}]]", f"concept = {_toml(concept)}", *extra])
+def _concept_table(action: str, concept: str, *extra: str, comment: str = "") -> str:
+    named = f"concept = {_toml(concept)}" + (f"  # {' '.join(comment.split())}" if comment else "")
+    return "\n".join([f"[[{action}]]", named, *extra])
 
 
 def _short(text: str) -> str:
@@ -98,14 +99,17 @@ def _provisional(kg: KnowledgeGraph, namer: _Namer) -> list[ReviewItem]:
     for concept in kg.concepts:
         if not concept.provisional or concept.reviewed:
             continue
-        name = namer.name(concept.key)
+        # By key: a label made from a definition changes when the definition does, while the
+        # key is kept by the IRI lock; the label rides along as a TOML comment.
+        name = concept.key
         items.append(ReviewItem(
             "provisional", concept.pref_label,
             "label made from the definition's first words: its headword was lost",
             namer.where(concept.entries[0] if concept.entries else None), None,
-            accept=_concept_table("mark-reviewed", name),
+            accept=_concept_table("mark-reviewed", name, comment=concept.pref_label),
             # An empty label is refused by the decisions file, so the placeholder must be filled in.
-            reject=_concept_table("prefer-label", name, 'label = ""  # write the right label')))
+            reject=_concept_table("prefer-label", name, 'label = ""  # write the right label',
+                                  comment=concept.pref_label)))
     return items
 
 

@@ -6,8 +6,11 @@ import csv
 import io
 from dataclasses import replace
 
+import pytest
+
 from kg.cli import main
 from kg.decisions import load_decisions
+from kg.errors import InputError
 from kg.exporters import render_all
 from kg.model import Finding
 from kg.pipeline import BuildOptions, build
@@ -59,8 +62,12 @@ def test_provisional_concepts_and_traps_are_queued(monkeypatch, tmp_path):
                            Finding("cycle-broken", "dropped a broader link")))
     items = review_queue(kg)
     (comb,) = [i for i in items if i.category == "provisional"]
-    assert comb.accept == '[[mark-reviewed]]\nconcept = "Comb"'
-    assert comb.reject.startswith('[[prefer-label]]\nconcept = "Comb"\nlabel = ""')
+    assert comb.accept == '[[mark-reviewed]]\nconcept = "comb"  # Comb'
+    assert comb.reject.startswith('[[prefer-label]]\nconcept = "comb"  # Comb\nlabel = ""')
+    pasted = rebuild(monkeypatch, paste(tmp_path, [comb.reject.replace('label = ""', 'label = "Wax comb"')]))
+    assert pasted.concept("comb").pref_label == "Wax comb"
+    with pytest.raises(InputError):  # the placeholder pasted as it is: the curator must fill it in
+        rebuild(monkeypatch, paste(tmp_path, [comb.reject], "unfilled.toml"))
     traps = {i.subject: i for i in items if i.category == "trap"}
     trap, cycle = traps["pasted-definition"], traps["cycle-broken"]
     assert (trap.subject, trap.where) == ("pasted-definition", "apiary-terms:9")
