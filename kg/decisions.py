@@ -27,8 +27,8 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.manifest import slugify
-from kg.model import (EDGE_KINDS, SYNONYM, Concept, Edge, Entry, Evidence, Finding, MergeReason,
-                      Source)
+from kg.model import (EDGE_KINDS, SYNONYM, Concept, Edge, Entry, Evidence, Finding, KnowledgeGraph,
+                      MergeReason, Source)
 
 DECISIONS_NAME = "decisions.toml"  # looked for beside the manifest
 CURATED = "curated"  # Evidence.method and MergeReason.rule of what a curator decided
@@ -472,3 +472,22 @@ def decisions_for(manifest: Path | None, chosen: Decisions | None) -> Decisions:
         return chosen
     beside = decisions_beside(manifest)
     return load_decisions(beside) if beside else NO_DECISIONS
+
+
+def report_overruled(kg: KnowledgeGraph, decisions: Decisions) -> KnowledgeGraph:
+    """The graph stage may still drop a curated broader edge (a chain already implies it, or it
+    would close a cycle): say so, with the decision's line, rather than lose it silently."""
+    chosen = decisions.of(("accept", "add"))
+    if not chosen:
+        return kg
+    index = ConceptIndex(list(kg.concepts))
+    present = {_edge_key(e.kind, e.source, e.target) for e in kg.edges}
+    findings = []
+    for decision in chosen:
+        ends, stale = _resolve_all(index, decision)
+        if stale is None and ends[0].key != ends[1].key \
+                and _edge_key(decision.kind, ends[0].key, ends[1].key) not in present:
+            findings.append(Finding("overruled-decision", f"{decision.describe()}: the hierarchy "
+                                    "already implies it, or it would close a cycle, so it was dropped",
+                                    source=decision.file, line=decision.line))
+    return replace(kg, findings=(*kg.findings, *findings)) if findings else kg

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from kg.concepts import form_concepts
 from kg.config import DEFAULT, Config
-from kg.decisions import Decisions, apply_concept_decisions, apply_edge_decisions, decisions_for
+from kg.decisions import (Decisions, apply_concept_decisions, apply_edge_decisions, decisions_for,
+                          report_overruled)
 from kg.edges import infer_edges
 from kg.errors import InputError
 from kg.graph import assemble
@@ -76,7 +77,8 @@ def build(plan: Plan, options: BuildOptions | None = None) -> KnowledgeGraph:
         edges, stale_edges = apply_edge_decisions(edges, concepts, decisions)
         findings = [*findings, *stale, *stale_edges]
     with progress.stage("graph"):
-        return assemble(plan.scheme, sources, entries, concepts, edges, findings, options.config)
+        graph = assemble(plan.scheme, sources, entries, concepts, edges, findings, options.config)
+        return report_overruled(graph, decisions)
 
 
 def default_sources_dir() -> Path:

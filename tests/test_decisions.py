@@ -292,3 +292,12 @@ def test_no_decisions_changes_nothing(monkeypatch, tmp_path):
     assert plain == empty
     assert isinstance(load_decisions(Path(__file__).resolve().parent.parent / "sources" / "decisions.toml"),
                       Decisions)
+
+
+def test_a_curated_edge_the_hierarchy_drops_is_reported(monkeypatch, tmp_path):
+    kg = build_bees(monkeypatch, tmp_path, '[[add]]\nedge = ["Colony", "broader", "Hive"]\n\n'
+                    '[[add]]\nedge = ["Swarm", "broader", "Hive"]\n')
+    assert edges_of(kg, "broader", "colony", "hive") and edges_of(kg, "broader", "swarm", "colony")
+    assert not edges_of(kg, "broader", "swarm", "hive")  # implied by swarm -> colony -> hive
+    (overruled,) = [f for f in kg.findings if f.kind == "overruled-decision"]
+    assert overruled.line == 4 and overruled.source.endswith("decisions.toml")
