@@ -301,3 +301,15 @@ def test_a_curated_edge_the_hierarchy_drops_is_reported(monkeypatch, tmp_path):
     assert not edges_of(kg, "broader", "swarm", "hive")  # implied by swarm -> colony -> hive
     (overruled,) = [f for f in kg.findings if f.kind == "overruled-decision"]
     assert overruled.line == 4 and overruled.source.endswith("decisions.toml")
+
+
+def test_mark_reviewed_takes_the_provisional_flag_off_the_export(monkeypatch, tmp_path):
+    from dataclasses import replace
+
+    kg = build_bees(monkeypatch, tmp_path)
+    flagged = replace(kg, concepts=tuple(replace(c, provisional=c.key == "comb") for c in kg.concepts))
+    provisional = (iri(kg, "comb"), KG["provisional"], Literal(True))
+    assert provisional in exported(flagged)
+    decided, findings = apply_concept_decisions(list(flagged.concepts), list(kg.entries),
+                                                parse_decisions('[[mark-reviewed]]\nconcept = "comb"\n', "d"))
+    assert findings == [] and provisional not in exported(replace(flagged, concepts=tuple(decided)))
