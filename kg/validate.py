@@ -649,12 +649,12 @@ def validate_exports(files: dict[str, bytes],
 
 
 def validate_file(path: Path, max_library_triples: int = DEFAULT_MAX_LIBRARY_TRIPLES) -> Report:
+    format_of(path)
     try:
         content = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", path=str(path),
                          hint="give an RDF file written by kg build or another tool") from None
-    format_of(path)
     return validate_bytes(content, str(path), max_library_triples)
 
 

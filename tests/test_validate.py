@@ -1,0 +1,205 @@
+"""kg validate: each check catches what it guards, on small broken files; exit codes; kg build."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.commands import validate as validate_command
+from kg.errors import InputError
+from kg.exporters import render_all
+from kg.validate import build_summary, validate_bytes, validate_exports, validate_file
+from tests.fixtures.rdf.samples import astronomy, rendered
+
+HEAD = """
+@prefix : <https://example.org/v/> .
+@prefix ex: <https://example.org/terms#> .
+@prefix kg: <https://w3id.org/kg/ontology#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://example.org/v> a skos:ConceptScheme ; skos:prefLabel "V"@en ; dct:title "V"@en ;
+    skos:hasTopConcept :a .
+:a a skos:Concept ; skos:prefLabel "A"@en ; skos:inScheme <https://example.org/v> ;
+    skos:topConceptOf <https://example.org/v> ; skos:narrower :b .
+:b a skos:Concept ; skos:prefLabel "B"@en ; skos:inScheme <https://example.org/v> ;
+    skos:broader :a ; skos:narrower :c .
+:c a skos:Concept ; skos:prefLabel "C"@en ; skos:inScheme <https://example.org/v> ; skos:broader :b .
+"""
+
+
+def check(extra: str, libraries=("shacl", "skosify")) -> dict[str, list[str]]:
+    report = validate_bytes((HEAD + extra).encode(), "test.ttl", libraries=libraries)
+    found: dict[str, list[str]] = {}
+    for problem in report.problems:
+        found.setdefault(problem.check, []).append(problem.message)
+    return found
+
+
+def test_a_clean_file_passes_every_check():
+    assert check("") == {}
+
+
+def test_s14_two_preferred_labels_in_one_language():
+    found = check(':c skos:prefLabel "See"@en .')
+    assert "S14" in found and "shacl" in found and "skosify" in found
+
+
+def test_s13_a_label_both_preferred_and_alternative():
+    found = check(':c skos:altLabel "C"@en .')
+    assert any("both prefLabel and altLabel" in m for m in found["S13"])
+    assert "shacl" in found
+
+
+def test_s27_through_a_chain_and_a_sub_property_of_related():
+    # c is two steps below a; ex:assoc is declared a sub-property of skos:related
+    found = check('ex:assoc rdfs:subPropertyOf skos:related . :c ex:assoc :a . :a ex:assoc :c .')
+    assert len(found["S27"]) == 2
+    assert any("S27" in m for m in found["shacl"]), "pySHACL with rdfs inference sees the sub-property"
+
+
+def test_our_concept_relations_are_no_s27_clash():
+    """kg:metricOf is a skos:semanticRelation, not a skos:related: allowed inside a hierarchy."""
+    ontology_terms = ('kg:metricOf rdfs:subPropertyOf skos:semanticRelation . '
+                      ':c kg:metricOf :a .')
+    assert "S27" not in check(ontology_terms, libraries=("shacl",))
+
+
+def test_hierarchy_cycles():
+    found = check(':a skos:broader :c . :c skos:narrower :a .')
+    assert any("cycle" in m and "https://example.org/v/a" in m for m in found["cycles"])
+    assert "top-concepts" in found  # a is on top yet has a broader concept
+
+
+def test_missing_inverse_links():
+    found = check(':c skos:related :a2 . :a2 a skos:Concept ; skos:prefLabel "A2"@en ; '
+                  'skos:inScheme <https://example.org/v> ; skos:topConceptOf <https://example.org/v> .')
+    assert any("skos:related" in m for m in found["inverses"])
+    assert any("without skos:hasTopConcept" in m for m in found["top-concepts"])
+
+
+def test_orphans_unreachable_or_outside_the_scheme():
+    found = check(':d a skos:Concept ; skos:prefLabel "D"@en .')
+    messages = " ".join(found["orphans"])
+    assert "not skos:inScheme" in messages and "cannot be reached" in messages
+
+
+def test_overlapping_preferred_labels_across_concepts():
+    found = check(':d a skos:Concept ; skos:prefLabel "b"@en ; skos:inScheme <https://example.org/v> ; '
+                  'skos:broader :a . :a skos:narrower :d .')
+    assert any("share the prefLabel" in m for m in found["labels"])
+
+
+def test_alt_label_equal_to_another_concepts_preferred_label_is_fine():
+    assert check(':c skos:altLabel "A"@en .') == {}
+
+
+def test_language_tags_missing_or_invalid():
+    found = check(':c skos:altLabel "Sea" ; skos:definition "A letter."@english .', libraries=())
+    assert len(found["languages"]) == 2
+
+
+def test_scheme_problems():
+    found = check('<https://example.org/w> a skos:ConceptScheme .', libraries=())
+    messages = " ".join(found["scheme"])
+    assert "2 concept schemes" in messages and "no skos:prefLabel" in messages
+    assert any("no top concept" in m for m in found["top-concepts"])
+
+
+def test_iris_outside_the_namespace_or_not_slugs():
+    found = check('<https://example.org/v/9lives> a skos:Concept ; skos:prefLabel "Nine"@en ; '
+                  'skos:inScheme <https://example.org/v> ; skos:broader :a . :a skos:narrower <https://example.org/v/9lives> . '
+                  '<https://example.org/v/Big_One> a skos:Concept ; skos:prefLabel "Big"@en ; '
+                  'skos:inScheme <https://example.org/v> ; skos:broader :a . :a skos:narrower <https://example.org/v/Big_One> .',
+                  libraries=())
+    assert any("starting with a digit" in m for m in found["iris"])
+    assert any("not a slug" in m for m in found["iris"])
+
+
+def test_redundant_broader_link_is_a_warning():
+    report = validate_bytes((HEAD + ":c skos:broader :a . :a skos:narrower :c .").encode(), "t.ttl", libraries=())
+    assert report.ok and [p.check for p in report.warnings] == ["redundancy"]
+
+
+def test_evidence_for_a_link_the_graph_does_not_state():
+    files = render_all(astronomy(), ["rdf"])
+    content = files["astro.ttl"].replace(b"kg:metricOf :nebula", b"kg:metricOf :star")
+    report = validate_bytes(content, "astro.ttl", libraries=())
+    assert any("does not state" in p.message for p in report.violations if p.check == "provenance")
+
+
+def test_entry_without_a_source_breaks_shacl_and_provenance(tmp_path):
+    content = HEAD + '<https://example.org/v/entry/x> a kg:Entry ; rdf:value "c"@en ; kg:line 0 ; kg:defines :c .'
+    found = check(content.replace(HEAD, ""), libraries=("shacl",))
+    assert any("dct:source" in m for m in found["provenance"])
+    assert any("line" in m for m in found["shacl"])
+
+
+def test_skosify_warning_is_a_violation():
+    found = check(':c skos:altLabel " Sea "@en .', libraries=("skosify",))
+    assert any("whitespace" in m for m in found["skosify"])
+
+
+def test_text_and_json_reports_and_exit_codes(tmp_path, capsys):
+    good = tmp_path / "astro.skos.ttl"
+    good.write_bytes(rendered("astronomy")["astro.skos.ttl"])
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(HEAD + ':c skos:prefLabel "See"@en .', encoding="utf-8")
+    parser = __import__("argparse").ArgumentParser()
+    validate_command.add_arguments(parser)
+    assert validate_command.run(parser.parse_args([str(good)])) == 0
+    assert "valid, 0 warnings" in capsys.readouterr().out
+    assert validate_command.run(parser.parse_args([str(good), str(bad), "--format", "json"])) == 1
+    reports = json.loads(capsys.readouterr().out)
+    assert [r["valid"] for r in reports] == [True, False]
+    s14 = next(c for c in reports[1]["checks"] if c["name"] == "S14")
+    assert len(s14["violations"]) == 1
+
+
+def test_unreadable_input_is_a_located_input_error(tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<https://example.org/a> <https://example.org/b> .\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        validate_file(broken)
+    assert error.value.exit_code == 2 and error.value.path == str(broken)
+    with pytest.raises(InputError, match="cannot tell the RDF syntax"):
+        validate_file(tmp_path / "x.docx")
+    with pytest.raises(InputError, match="cannot read"):
+        validate_file(tmp_path / "missing.ttl")
+
+
+def test_build_validation_runs_the_libraries_on_the_profile_and_says_so():
+    reports = validate_exports(rendered("astronomy"))
+    assert [r.file for r in reports] == ["astro.skos.ttl", "astro.ttl"]
+    assert dict(reports[0].skipped) == {} and set(dict(reports[1].skipped)) == {"shacl", "skosify"}
+    summary = build_summary(reports)
+    assert summary.startswith("Validated astro.skos.ttl (profile checks, SHACL, Skosify)")
+    assert summary.endswith("no violations, 0 warnings")
+
+
+def test_kg_build_exits_1_when_its_exports_break_the_profile(tmp_path, monkeypatch, capsys):
+    from kg.cli import main
+    from kg.exporters import skos
+
+    glossary = tmp_path / "tides.txt"
+    glossary.write_text("Tide: the rise and fall of the sea.\nNeap Tide: a tide with the least range.\n",
+                        encoding="utf-8")
+    assert main(["build", str(glossary), "--out", str(tmp_path / "ok")]) == 0
+    assert "Validated tides.skos.ttl (profile checks, SHACL, Skosify)" in capsys.readouterr().out
+    original = skos.concept_triples
+
+    def without_labels(*args):  # an exporter bug: concepts lose their preferred labels
+        return [t for t in original(*args) if not t.predicate.value.endswith("prefLabel")]
+
+    monkeypatch.setattr(skos, "concept_triples", without_labels)
+    assert main(["build", str(glossary), "--out", str(tmp_path / "bad"), "--quiet"]) == 1
+    assert "has no prefLabel" in capsys.readouterr().err
+
+
+def test_large_graphs_skip_the_slow_libraries_and_say_why():
+    report = validate_bytes(rendered("astronomy")["astro.skos.ttl"], "astro.skos.ttl", max_library_triples=10)
+    assert report.ok and set(dict(report.skipped)) == {"shacl", "skosify"}
+    assert "skip" in report.to_text()
