@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.manifest import slugify
+from kg.identifiers import PREF, IriLock, concept_slug, normalise_label
 from kg.model import (EDGE_KINDS, SYNONYM, Concept, Edge, Entry, Evidence, Finding, KnowledgeGraph,
                       MergeReason, Source)
 
@@ -220,7 +220,8 @@ def _decision(action: str, table: dict, file: str, start: int, end: int, lines: 
 class ConceptIndex:
     """Concepts by key and by label (case-insensitive), kept current while decisions apply."""
 
-    def __init__(self, concepts: list[Concept]):
+    def __init__(self, concepts: list[Concept], lock: IriLock | None = None):
+        self.lock = lock or IriLock()
         self.by_key: dict[str, Concept] = {}
         self._pref: dict[str, set[str]] = {}
         self._any: dict[str, set[str]] = {}
@@ -262,9 +263,12 @@ class ConceptIndex:
         return None, f'no concept is named "{reference}"'
 
     def unique_key(self, label: str) -> str:
-        base = slugify(label, "concept")
+        """A key for a concept a decision creates: unused in this build, and not a slug the IRI
+        lock keeps for another concept (one recorded with this preferred label is this one's)."""
+        base = concept_slug(label)
         key, n = base, 2
-        while key in self.by_key:
+        while key in self.by_key or (key in self.lock.slugs
+                                     and (PREF, normalise_label(label)) not in self.lock.slugs[key]):
             key, n = f"{base}-{n}", n + 1
         return key
 
@@ -290,12 +294,17 @@ def _resolve_all(index: ConceptIndex, decision: Decision) -> tuple[list[Concept]
 # --- concept decisions (before inference) ----------------------------------------------------
 
 def apply_concept_decisions(concepts: list[Concept], entries: list[Entry], decisions: Decisions,
-                            sources: list[Source] = ()) -> tuple[list[Concept], list[Finding]]:
-    """Apply merge, split, prefer-label, add-label and mark-reviewed in file order."""
+                            sources: list[Source] = (), lock: IriLock | None = None,
+                            ) -> tuple[list[Concept], list[Finding]]:
+    """Apply merge, split, prefer-label, add-label and mark-reviewed in file order.
+
+    Concepts keep their keys (a merge keeps the first concept's, a new preferred label keeps
+    the IRI); a split-off concept gets a key the IRI lock does not keep for another concept.
+    """
     chosen = decisions.of(CONCEPT_ACTIONS)
     if not chosen:
         return concepts, []
-    index = ConceptIndex(concepts)
+    index = ConceptIndex(concepts, lock)
     entries_by_id = {e.id: e for e in entries}
     paths = {s.path: s.key for s in sources}
     findings: list[Finding] = []

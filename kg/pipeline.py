@@ -71,7 +71,7 @@ def build(plan: Plan, options: BuildOptions | None = None) -> KnowledgeGraph:
     with progress.stage("concepts"):
         concepts = assign_keys(form_concepts(entries, options.config), lock,
                                {e.id: e.text for e in entries})
-        concepts, stale = apply_concept_decisions(concepts, entries, decisions, sources)
+        concepts, stale = apply_concept_decisions(concepts, entries, decisions, sources, lock)
     with progress.stage("edges"):
         edges = infer_edges(concepts, {e.id: e for e in entries}, options.config)
         edges, stale_edges = apply_edge_decisions(edges, concepts, decisions)

@@ -313,3 +313,39 @@ def test_mark_reviewed_takes_the_provisional_flag_off_the_export(monkeypatch, tm
     decided, findings = apply_concept_decisions(list(flagged.concepts), list(kg.entries),
                                                 parse_decisions('[[mark-reviewed]]\nconcept = "comb"\n', "d"))
     assert findings == [] and provisional not in exported(replace(flagged, concepts=tuple(decided)))
+
+
+def bee_folder(tmp_path, files, decisions: str) -> Path:
+    folder = tmp_path / "bees"
+    folder.mkdir(exist_ok=True)
+    for file in files:
+        (folder / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "manifest.toml").write_text('[scheme]\nname = "bees"\n' + "".join(
+        f'\n[[source]]\nfile = "{file.name}"\n' for file in files), encoding="utf-8")
+    (folder / "decisions.toml").write_text(decisions, encoding="utf-8")
+    return folder
+
+
+def test_curated_concepts_keep_their_iris_through_the_lock(monkeypatch, tmp_path):
+    use_rules(monkeypatch)
+    decisions = ('[[split]]\nconcept = "Drone"\nentries = ["apiary-terms"]\nlabel = "Drone bee"\n\n'
+                 '[[merge]]\nconcepts = ["Propolis", "Bee glue"]\n\n'
+                 '[[prefer-label]]\nconcept = "Varroa mite"\nlabel = "Varroa destructor"\n')
+    keys = []
+    for files in (FIRST, WITH_NEW):  # the second build adds a glossary, with the lock of the first
+        folder = bee_folder(tmp_path, files, decisions)
+        assert main(["build", str(folder), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+        kg = build(plan_for_paths([folder]), BuildOptions(config=use_rules(monkeypatch)))
+        assert (folder / "iris.lock").is_file() and not stale_findings(kg)
+        keys.append({c.pref_label: c.key for c in kg.concepts})
+    assert {label: keys[1][label] for label in keys[0]} == keys[0]
+    assert keys[0]["Drone bee"] == "drone-bee" and keys[0]["Varroa destructor"] == "varroa-mite"
+    assert keys[0]["Propolis"] == "propolis" and "bee-glue" not in keys[0].values()
+
+
+def test_a_split_never_takes_a_slug_the_lock_keeps_for_another_concept(monkeypatch, tmp_path):
+    folder = bee_folder(tmp_path, FIRST, '[[split]]\nconcept = "Drone"\nentries = ["apiary-terms"]\n'
+                                         'label = "Drone bee"\n')
+    (folder / "iris.lock").write_text("drone-bee\tpref\tmale honey bee\n", encoding="utf-8")
+    kg = build(plan_for_paths([folder]), BuildOptions(config=use_rules(monkeypatch)))
+    assert {c.pref_label: c.key for c in kg.concepts}["Drone bee"] == "drone-bee-2"
