@@ -178,8 +178,9 @@ def _decision(action: str, table: dict, file: str, start: int, end: int, lines: 
         if key not in required | optional:
             raise fail(f"unknown key '{key}'", key,
                        hint=f"[[{action}]] takes {', '.join(sorted(required | optional))}")
-    for key in sorted(required - set(table)):
-        raise fail(f"missing '{key}'", hint=f"[[{action}]] needs {', '.join(sorted(required))}")
+    missing = sorted(required - set(table))
+    if missing:
+        raise fail(f"missing '{missing[0]}'", hint=f"[[{action}]] needs {', '.join(sorted(required))}")
 
     def text(key: str) -> str | None:
         if key not in table:
@@ -311,9 +312,7 @@ def apply_concept_decisions(concepts: list[Concept], entries: list[Entry], decis
     for decision in chosen:
         targets, stale = _resolve_all(index, decision)
         if stale is None:
-            apply = {"merge": _merge, "split": _split, "prefer-label": _prefer_label,
-                     "add-label": _add_label, "mark-reviewed": _mark_reviewed}[decision.action]
-            stale = apply(index, targets, decision, entries_by_id, paths)
+            stale = _CONCEPT_RULINGS[decision.action](index, targets, decision, entries_by_id, paths)
         if stale is not None:
             findings.append(stale)
     return index.concepts(), findings
@@ -395,6 +394,12 @@ def _mark_reviewed(index, targets, decision, entries_by_id, paths) -> Finding | 
     # Reviewed means the need for review is met: a provisional label stops being flagged.
     index.put(concept, replace(concept, reviewed=True, provisional=False))
     return None
+
+
+# Each concept decision: (index, resolved concepts, decision, entries by id, source path -> key)
+# -> None when applied, else the stale-decision Finding saying why it could not be.
+_CONCEPT_RULINGS = {"merge": _merge, "split": _split, "prefer-label": _prefer_label,
+                    "add-label": _add_label, "mark-reviewed": _mark_reviewed}
 
 
 def _unique_labels(labels: list[str], pref: str) -> list[str]:
