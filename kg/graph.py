@@ -84,10 +84,11 @@ def layout(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict[str, tuple[int,
     graph = _layout_graph(kg)
     if not graph:
         return {}
-    ranked = sorted(graph, key=lambda key: (-graph.degree(key), key))
+    degree = dict(graph.degree())
+    ranked = sorted(graph, key=lambda key: (-degree[key], key))
     # Unlinked concepts stay out of the spring layout: it would push them to the rim and squeeze
     # the linked ones into the middle. They go on the spiral band instead.
-    core = [key for key in ranked[:settings.force_layout_max_nodes] if graph.degree(key)]
+    core = [key for key in ranked[:settings.force_layout_max_nodes] if degree[key]]
     positions = _spring(graph.subgraph(core), spacing, settings.layout_seed) if core else {}
     radius = max((math.hypot(x, y) for x, y in positions.values()), default=-spacing) + spacing
     _place_around(graph, core, positions, spacing * 0.6)
@@ -107,13 +108,16 @@ def layout(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict[str, tuple[int,
 
 def _layout_graph(kg: KnowledgeGraph) -> nx.Graph:
     """Concepts joined by any edge, weighted by the strongest edge's confidence; sorted for seeds."""
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted(c.key for c in kg.concepts))
+    keys = {c.key for c in kg.concepts}
+    weights: dict[tuple[str, str], float] = {}
     for edge in kg.edges:
-        if edge.source == edge.target or edge.source not in graph or edge.target not in graph:
+        if edge.source == edge.target or edge.source not in keys or edge.target not in keys:
             continue
-        weight = graph.edges[edge.source, edge.target]["weight"] if graph.has_edge(edge.source, edge.target) else 0.0
-        graph.add_edge(edge.source, edge.target, weight=max(weight, edge.confidence, 0.05))
+        pair = (edge.source, edge.target) if edge.source < edge.target else (edge.target, edge.source)
+        weights[pair] = max(weights.get(pair, 0.0), edge.confidence, 0.05)
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(keys))
+    graph.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weights.items()))
     return graph
 
 

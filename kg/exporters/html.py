@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -26,7 +27,7 @@ import pyvis
 from kg.config import DEFAULT, Config
 from kg.exporters import Exporter, register
 from kg.graph import layout
-from kg.model import BROADER, MENTIONED_IN, METRIC_OF, SYNONYM, Concept, Edge, Entry, KnowledgeGraph
+from kg.model import BROADER, MENTIONED_IN, METRIC_OF, SYNONYM, KnowledgeGraph
 
 VIS_NETWORK_JS = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
 
@@ -70,82 +71,67 @@ def render_page(kg: KnowledgeGraph, config: Config = DEFAULT) -> str:
     )
 
 
+# The data is rows of values, not objects: at 100,000 concepts and 300,000 edges, repeating
+# field names would double the file. FIELDS names each row's columns, so the format explains
+# itself; rows point at each other by position in their list.
+FIELDS = {
+    "concepts": ["key", "label", "alt", "acronyms", "flags", "degree", "x", "y", "entries"],
+    "entries": ["source", "line", "text"],
+    "edges": ["kind", "source", "target", "confidence", "method", "quote", "entry"],
+}
+METRIC, PROVISIONAL, REVIEWED = 1, 2, 4  # bits of a concept's flags
+
+
 def explorer_data(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict:
     """Everything the page shows, as plain JSON values; the page's script reads nothing else."""
     positions = layout(kg, config)
-    degree = {c.key: 0 for c in kg.concepts}
-    for edge in kg.edges:
-        for key in (edge.source, edge.target):
-            if key in degree:
-                degree[key] += 1
-    source_keys = {s.key for s in kg.sources}
-    kinds = list(EDGE_STYLES) + sorted({e.kind for e in kg.edges} - set(EDGE_STYLES))
-    entries = {e.id: e for e in kg.entries}
-    concepts = [_concept_data(concept, entries, positions, degree, source_keys) for concept in kg.concepts]
-    edges = [_edge_data(edge, entries) for edge in kg.edges if edge.source in degree and edge.target in degree]
+    concept_index = {c.key: n for n, c in enumerate(kg.concepts)}
+    edges = [e for e in kg.edges if e.source in concept_index and e.target in concept_index]
+    degree = [0] * len(kg.concepts)
+    for edge in edges:
+        degree[concept_index[edge.source]] += 1
+        degree[concept_index[edge.target]] += 1
+    source_index = {s.key: n for n, s in enumerate(kg.sources)}
+    entry_index = {e.id: n for n, e in enumerate(kg.entries)}
+    kinds = list(EDGE_STYLES) + sorted({e.kind for e in edges} - set(EDGE_STYLES))
+    kind_index = {kind: n for n, kind in enumerate(kinds)}
+    methods = sorted({e.evidence.method for e in edges})
+    method_index = {method: n for n, method in enumerate(methods)}
+    concepts = []
+    for n, concept in enumerate(kg.concepts):
+        flags = (METRIC * concept.is_metric) | (PROVISIONAL * concept.provisional) | (
+            REVIEWED * bool(getattr(concept, "reviewed", False)))
+        x, y = positions.get(concept.key, (0, 0))
+        concepts.append([concept.key, concept.pref_label, list(concept.alt_labels), list(concept.acronyms),
+                         flags, degree[n], x, y, [entry_index[e] for e in concept.entries if e in entry_index]])
     overview = None
     settings = config.explorer
     if len(concepts) > settings.full_view_max_concepts:
-        ranked = sorted(degree, key=lambda key: (-degree[key], key))
+        ranked = sorted(range(len(concepts)), key=lambda n: (-degree[n], concepts[n][0]))
         overview = sorted(ranked[:settings.overview_concepts])
     return {
+        "fields": FIELDS,
         "scheme": {"name": kg.scheme.name, "title": kg.scheme.title, "description": kg.scheme.description,
                    "iri": kg.scheme.base_iri},
         "sources": [{"key": s.key, "title": s.title, "publisher": s.publisher, "url": safe_url(s.url),
                      "path": s.path} for s in kg.sources],
-        "edgeKinds": [_kind_data(kind, index, edges) for index, kind in enumerate(kinds)],
+        "edgeKinds": [_kind_data(kind, n, sum(1 for e in edges if e.kind == kind)) for n, kind in enumerate(kinds)],
+        "methods": methods,
+        "curatedMethod": CURATED,
+        "entries": [[source_index.get(e.source), e.line, e.text] for e in kg.entries],
         "concepts": concepts,
-        "edges": edges,
+        "edges": [[kind_index[e.kind], concept_index[e.source], concept_index[e.target],
+                   round(e.evidence.confidence, 3), method_index[e.evidence.method], e.evidence.quote,
+                   entry_index.get(e.evidence.entry) if e.evidence.entry else None] for e in edges],
         "overview": overview,
     }
 
 
-def _concept_data(concept: Concept, entries: dict[str, Entry], positions: dict[str, tuple[int, int]],
-                  degree: dict[str, int], source_keys: set[str]) -> dict:
-    definitions = []
-    for entry_id in concept.entries:
-        entry = entries.get(entry_id)
-        if entry is None:
-            continue
-        definitions.append({"text": entry.text, "source": entry.source if entry.source in source_keys else None,
-                            "line": entry.line})
-    x, y = positions.get(concept.key, (0, 0))
-    return {
-        "key": concept.key,
-        "label": concept.pref_label,
-        "alt": list(concept.alt_labels),
-        "acronyms": list(concept.acronyms),
-        "metric": concept.is_metric,
-        "provisional": concept.provisional,
-        "reviewed": getattr(concept, "reviewed", False),
-        "definitions": definitions,
-        "degree": degree[concept.key],
-        "x": x,
-        "y": y,
-    }
-
-
-def _edge_data(edge: Edge, entries: dict[str, Entry]) -> dict:
-    evidence = edge.evidence
-    entry = entries.get(evidence.entry) if evidence.entry else None
-    return {
-        "kind": edge.kind,
-        "source": edge.source,
-        "target": edge.target,
-        "confidence": round(evidence.confidence, 3),
-        "method": evidence.method,
-        "curated": evidence.method == CURATED,
-        "quote": evidence.quote,
-        "quoteSource": entry.source if entry else None,
-        "quoteLine": entry.line if entry else None,
-    }
-
-
-def _kind_data(kind: str, index: int, edges: list[dict]) -> dict:
+def _kind_data(kind: str, index: int, count: int) -> dict:
     style = EDGE_STYLES.get(kind) or {
         "label": kind.replace("_", " "), "inverse": f"{kind.replace('_', ' ')} (from)",
         "colour": FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)], "dashes": False, "arrows": True}
-    return {"kind": kind, **style, "count": sum(1 for e in edges if e["kind"] == kind)}
+    return {"kind": kind, **style, "count": count}
 
 
 def safe_url(url: str | None) -> str | None:
@@ -183,7 +169,9 @@ def _template_text(name: str) -> str:
 
 @cache
 def _vis_network_js() -> str:
-    return VIS_NETWORK_JS.read_text(encoding="utf-8")
+    text = VIS_NETWORK_JS.read_text(encoding="utf-8")
+    # The build's last line points developer tools at a .map file we do not ship: a request.
+    return re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", text)
 
 
 register(Exporter("html", "the interactive explorer (NAME.html)", render))

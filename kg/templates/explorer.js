@@ -8,8 +8,37 @@ var network;
 var nodes;
 var edges;
 
+// The build writes rows of values (see FIELDS in kg/exporters/html.py); the page works on objects.
+function kgDecodeData(raw) {
+  var sources = raw.sources;
+  var entries = raw.entries.map(function (row) {
+    return { source: row[0] === null ? null : sources[row[0]].key, line: row[1], text: row[2] };
+  });
+  var concepts = raw.concepts.map(function (row) {
+    return {
+      key: row[0], label: row[1], alt: row[2], acronyms: row[3],
+      metric: (row[4] & 1) !== 0, provisional: (row[4] & 2) !== 0, reviewed: (row[4] & 4) !== 0,
+      degree: row[5], x: row[6], y: row[7],
+      definitions: row[8].map(function (index) { return entries[index]; }),
+    };
+  });
+  var edges = raw.edges.map(function (row, index) {
+    var quoted = row[6] === null ? null : entries[row[6]];
+    var method = raw.methods[row[4]];
+    return {
+      id: index, kind: raw.edgeKinds[row[0]].kind, source: concepts[row[1]].key, target: concepts[row[2]].key,
+      confidence: row[3], method: method, curated: method === raw.curatedMethod, quote: row[5],
+      quoteSource: quoted ? quoted.source : null, quoteLine: quoted ? quoted.line : null,
+    };
+  });
+  return {
+    scheme: raw.scheme, sources: sources, edgeKinds: raw.edgeKinds, concepts: concepts, edges: edges,
+    overview: raw.overview === null ? null : raw.overview.map(function (index) { return concepts[index].key; }),
+  };
+}
+
 var kgExplorer = (function () {
-  var DATA = JSON.parse(document.getElementById("kg-data").textContent);
+  var DATA = kgDecodeData(JSON.parse(document.getElementById("kg-data").textContent));
   var container = document.getElementById("mynetwork");
   var conceptByKey = new Map();
   var outgoing = new Map();
@@ -19,8 +48,7 @@ var kgExplorer = (function () {
     outgoing.set(concept.key, []);
     incoming.set(concept.key, []);
   });
-  DATA.edges.forEach(function (edge, index) {
-    edge.id = index;
+  DATA.edges.forEach(function (edge) {
     outgoing.get(edge.source).push(edge);
     incoming.get(edge.target).push(edge);
   });
