@@ -44,9 +44,16 @@ def detect(document: Document) -> float:
     return 0.8 if len(_MARKUP.findall(document.text[:65536])) >= 2 else 0.0
 
 
+# Control characters are not allowed in XML text, so lxml refuses them when text is edited.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def read(document: Document) -> Extraction:
+    text = _CONTROL.sub(" ", document.text)
+    if not text.strip():
+        return Extraction()
     try:
-        root = lxml.html.document_fromstring(document.text.encode("utf-8"),
+        root = lxml.html.document_fromstring(text.encode("utf-8"),
                                              parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as error:
         raise InputError(f"not a readable HTML page: {error}", path=document.source.path) from None
