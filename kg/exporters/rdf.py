@@ -15,93 +15,96 @@ from __future__ import annotations
 from collections import defaultdict
 
 import rdflib
-from pyoxigraph import NamedNode, Triple
 
 from kg.exporters import Exporter, register
 from kg.exporters.rdf_terms import (
-    RDF_TYPE, RDF_VALUE, boolean, concept_iri, decimal, dct, entry_iri, evidence_iri, evidence_slug,
-    integer, kg_node, lang_text, ns, plain, skos, source_iri,
+    RDF_TYPE, boolean, concept_iri, decimal, dct, entry_iri, evidence_iri, evidence_slug, integer, iri,
+    is_safe_iri, kg_node, lang_text, ns, plain, skos, source_iri, statement,
 )
-from kg.exporters.rdf_write import sort_triples, write
-from kg.exporters.skos import prefixes_for, skos_triples
+from kg.exporters.rdf_write import sorted_document, write
+from kg.exporters.skos import prefixes_for, skos_lines
 from kg.model import BROADER, SYNONYM, KnowledgeGraph
 from kg.vocabulary import EDGE_PROPERTY
 
 FULL_EXTENSIONS = ("ttl", "jsonld")
 
 
-def edge_predicate(kind: str) -> NamedNode:
+def edge_predicate(kind: str) -> str:
     return skos("broader") if kind == BROADER else kg_node(EDGE_PROPERTY[kind])
 
 
-def relation_triples(kg: KnowledgeGraph) -> list[Triple]:
+def relation_lines(kg: KnowledgeGraph) -> list[str]:
     """Our concept relations and flags; synonymOf is symmetric, so written both ways."""
     scheme = kg.scheme
     keys = {c.key for c in kg.concepts}
-    triples = []
+    lines = []
     for edge in kg.edges:
         if edge.kind == BROADER or edge.source == edge.target or not {edge.source, edge.target} <= keys:
             continue
-        a, b = NamedNode(concept_iri(scheme, edge.source)), NamedNode(concept_iri(scheme, edge.target))
+        a, b = iri(concept_iri(scheme, edge.source)), iri(concept_iri(scheme, edge.target))
         predicate = edge_predicate(edge.kind)
-        triples.append(Triple(a, predicate, b))
+        lines.append(statement(a, predicate, b))
         if edge.kind == SYNONYM:
-            triples.append(Triple(b, predicate, a))
+            lines.append(statement(b, predicate, a))
     for concept in kg.concepts:
-        node = NamedNode(concept_iri(scheme, concept.key))
+        node = iri(concept_iri(scheme, concept.key))
         if concept.provisional:
-            triples.append(Triple(node, kg_node("provisional"), boolean(True)))
+            lines.append(statement(node, kg_node("provisional"), boolean(True)))
         if concept.is_metric:
-            triples.append(Triple(node, kg_node("isMetric"), boolean(True)))
-    return triples
+            lines.append(statement(node, kg_node("isMetric"), boolean(True)))
+    return lines
 
 
-def source_triples(kg: KnowledgeGraph) -> list[Triple]:
-    triples = []
+def source_lines(kg: KnowledgeGraph) -> list[str]:
+    lines = []
     for source in kg.sources:
-        node = NamedNode(source_iri(kg.scheme, source.key))
-        triples += [Triple(node, RDF_TYPE, kg_node("Source")),
-                    Triple(node, dct("title"), lang_text(source.title, source.language)),
-                    Triple(node, dct("identifier"), plain(source.path))]
+        node = iri(source_iri(kg.scheme, source.key))
+        lines += [statement(node, RDF_TYPE, kg_node("Source")),
+                  statement(node, dct("title"), lang_text(source.title, source.language)),
+                  statement(node, dct("identifier"), plain(source.path))]
         if source.publisher:
-            triples.append(Triple(node, dct("publisher"), plain(source.publisher)))
-        if source.url and source.url.startswith(("http://", "https://")) and " " not in source.url:
-            triples.append(Triple(node, ns("dcat", "landingPage"), NamedNode(source.url)))
-    return triples
+            lines.append(statement(node, dct("publisher"), plain(source.publisher)))
+        if source.url and is_safe_iri(source.url):
+            lines.append(statement(node, ns("dcat", "landingPage"), iri(source.url)))
+    return lines
 
 
-def entry_triples(kg: KnowledgeGraph) -> list[Triple]:
+def entry_lines(kg: KnowledgeGraph) -> list[str]:
     scheme = kg.scheme
     languages = {s.key: s.language for s in kg.sources}
     defined_by: dict[str, list[str]] = defaultdict(list)
     for concept in kg.concepts:
         for entry_id in concept.entries:
             defined_by[entry_id].append(concept.key)
-    entry_class, headword, line, defines = (
-        kg_node("Entry"), kg_node("headword"), kg_node("line"), kg_node("defines"))
-    source_nodes = {s.key: NamedNode(source_iri(scheme, s.key)) for s in kg.sources}
-    triples = []
+    entry_class, headword, line, defines, value, source = (
+        kg_node("Entry"), kg_node("headword"), kg_node("line"), kg_node("defines"), ns("rdf", "value"),
+        dct("source"))
+    lines = []
     for entry in kg.entries:
-        node = NamedNode(entry_iri(scheme, entry.id))
-        triples += [Triple(node, RDF_TYPE, entry_class),
-                    Triple(node, RDF_VALUE, lang_text(entry.text, languages.get(entry.source, scheme.language))),
-                    Triple(node, dct("source"), source_nodes.get(entry.source)
-                           or NamedNode(source_iri(scheme, entry.source))),
-                    Triple(node, line, integer(entry.line))]
+        node = iri(entry_iri(scheme, entry.id))
+        language = languages.get(entry.source, scheme.language)
+        lines += [f"{node} {RDF_TYPE} {entry_class} .\n",
+                  f"{node} {value} {lang_text(entry.text, language)} .\n",
+                  f"{node} {source} <{source_iri(scheme, entry.source)}> .\n",
+                  f"{node} {line} {integer(entry.line)} .\n"]
         if entry.headword is not None:
-            triples.append(Triple(node, headword, plain(entry.headword)))
-        triples += [Triple(node, defines, NamedNode(concept_iri(scheme, key))) for key in defined_by[entry.id]]
-    return triples
+            lines.append(f"{node} {headword} {plain(entry.headword)} .\n")
+        lines += [f"{node} {defines} <{concept_iri(scheme, key)}> .\n" for key in defined_by[entry.id]]
+    return lines
 
 
-def evidence_triples(kg: KnowledgeGraph) -> list[Triple]:
+def evidence_lines(kg: KnowledgeGraph) -> list[str]:
     scheme = kg.scheme
     keys = {c.key for c in kg.concepts}
     entry_ids = {e.id for e in kg.entries}
     used: dict[str, int] = {}
-    triples = []
+    lines = []
     ordered = sorted(kg.edges, key=lambda e: (e.source, e.kind, e.target, e.evidence.method,
                                               -e.confidence, e.evidence.quote, e.evidence.entry or ""))
+    evidence_class, subject, predicate_term, object_term = (
+        kg_node("Evidence"), ns("rdf", "subject"), ns("rdf", "predicate"), ns("rdf", "object"))
+    confidence, method, quote, derived = (
+        kg_node("confidence"), kg_node("method"), kg_node("quote"), ns("prov", "wasDerivedFrom"))
     for edge in ordered:
         if edge.source == edge.target or not {edge.source, edge.target} <= keys:
             continue
@@ -109,38 +112,39 @@ def evidence_triples(kg: KnowledgeGraph) -> list[Triple]:
         used[slug] = used.get(slug, 0) + 1
         if used[slug] > 1:
             slug = f"{slug}-{used[slug]}"
-        node = NamedNode(evidence_iri(scheme, slug))
+        node = iri(evidence_iri(scheme, slug))
         evidence = edge.evidence
-        triples += [Triple(node, RDF_TYPE, kg_node("Evidence")),
-                    Triple(node, ns("rdf", "subject"), NamedNode(concept_iri(scheme, edge.source))),
-                    Triple(node, ns("rdf", "predicate"), edge_predicate(edge.kind)),
-                    Triple(node, ns("rdf", "object"), NamedNode(concept_iri(scheme, edge.target))),
-                    Triple(node, kg_node("confidence"), decimal(evidence.confidence)),
-                    Triple(node, kg_node("method"), plain(evidence.method)),
-                    Triple(node, kg_node("quote"), plain(evidence.quote))]
+        lines += [f"{node} {RDF_TYPE} {evidence_class} .\n",
+                  f"{node} {subject} <{concept_iri(scheme, edge.source)}> .\n",
+                  f"{node} {predicate_term} {edge_predicate(edge.kind)} .\n",
+                  f"{node} {object_term} <{concept_iri(scheme, edge.target)}> .\n",
+                  f"{node} {confidence} {decimal(evidence.confidence)} .\n",
+                  f"{node} {method} {plain(evidence.method)} .\n",
+                  f"{node} {quote} {plain(evidence.quote)} .\n"]
         if evidence.entry is not None and evidence.entry in entry_ids:
-            triples.append(Triple(node, ns("prov", "wasDerivedFrom"), NamedNode(entry_iri(scheme, evidence.entry))))
-    return triples
+            lines.append(f"{node} {derived} <{entry_iri(scheme, evidence.entry)}> .\n")
+    return lines
 
 
-def full_triples(kg: KnowledgeGraph) -> list[Triple]:
-    return sort_triples(skos_triples(kg) + relation_triples(kg) + source_triples(kg)
-                        + entry_triples(kg) + evidence_triples(kg))
+def full_document(kg: KnowledgeGraph) -> bytes:
+    """The full graph as a sorted N-Triples document."""
+    return sorted_document(skos_lines(kg) + relation_lines(kg) + source_lines(kg) + entry_lines(kg)
+                           + evidence_lines(kg))
 
 
 def full_graph(kg: KnowledgeGraph) -> rdflib.Graph:
     """The full graph as an rdflib Graph, for callers that want to query it in Python."""
     graph = rdflib.Graph()
-    graph.parse(data=write(full_triples(kg), "nt", {}), format="nt")
-    for prefix, iri in prefixes_for(kg).items():
-        graph.bind(prefix or "voc", iri)
+    graph.parse(data=full_document(kg), format="nt")
+    for prefix, namespace in prefixes_for(kg).items():
+        graph.bind(prefix or "voc", namespace)
     return graph
 
 
 def render(kg: KnowledgeGraph) -> dict[str, bytes]:
-    triples = full_triples(kg)
+    document = full_document(kg)
     prefixes = prefixes_for(kg)
-    return {f"{kg.scheme.name}.{extension}": write(triples, extension, prefixes) for extension in FULL_EXTENSIONS}
+    return {f"{kg.scheme.name}.{extension}": write(document, extension, prefixes) for extension in FULL_EXTENSIONS}
 
 
 register(Exporter("rdf", "the full graph for SPARQL (NAME.ttl, NAME.jsonld)", render))

@@ -1,21 +1,20 @@
-"""Deterministic serialisation of triples: sorted, de-duplicated, written by pyoxigraph.
+"""Deterministic serialisation: sorted N-Triples lines in, every syntax out through pyoxigraph.
 
-pyoxigraph writes Turtle and N-Triples about 14x faster than rdflib (1M triples: see the
-README's Output files section), and it writes triples in the order given, so sorting them
-first makes every format byte-identical across builds. Within a subject rdf:type comes
-first: Turtle then opens with `a`, and the RDF/XML writer makes it a typed element
-(`<skos:Concept rdf:about=…>` directly under rdf:RDF), the shape TemaTres's XPath reads.
+pyoxigraph writes Turtle about 14x faster than rdflib's writer and writes triples in the
+order given, so sorting the lines first makes every syntax byte-identical across builds.
+rdf:type sorts first within its subject (see rdf_terms.RDF_TYPE): Turtle then opens with
+`a`, and the RDF/XML writer makes it a typed element, `<skos:Concept rdf:about=…>`
+directly under rdf:RDF, the shape TemaTres's XPath reads.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 
-from pyoxigraph import RdfFormat, Triple, serialize
+from pyoxigraph import RdfFormat, parse, serialize
 
-from kg.exporters.rdf_terms import RDF_TYPE
+from kg.exporters.rdf_terms import RDF_TYPE, RDF_TYPE_IRI
 
 FORMATS = {
     "ttl": RdfFormat.TURTLE,
@@ -25,31 +24,29 @@ FORMATS = {
 }
 
 
-def sort_triples(triples: Iterable[Triple]) -> list[Triple]:
-    """Each triple once, by subject, then rdf:type first, then predicate and object."""
-    type_iri = RDF_TYPE.value
-    keyed = {(t.subject.value, t.predicate.value != type_iri, t.predicate.value, str(t.object)): t
-             for t in triples}
-    return [keyed[key] for key in sorted(keyed)]
+def sorted_document(lines: Iterable[str]) -> bytes:
+    """Each line once, sorted: an N-Triples document."""
+    text = "".join(sorted(set(lines)))
+    return text.replace(RDF_TYPE, f"<{RDF_TYPE_IRI}>").encode("utf-8")
 
 
-def write(triples: list[Triple], extension: str, prefixes: dict[str, str]) -> bytes:
-    """`triples` already sorted (sort_triples); `extension` is one of FORMATS."""
+def write(document: bytes, extension: str, prefixes: dict[str, str]) -> bytes:
+    """`document` from sorted_document; `extension` one of FORMATS."""
+    triples = (quad.triple for quad in parse(document, format=RdfFormat.N_TRIPLES))
     content = serialize(triples, format=FORMATS[extension], prefixes=prefixes)
     if extension == "ttl":
-        content = _sorted_prefix_lines(content)
-    elif extension == "rdf":
-        content = _sorted_namespace_attributes(content)
-    elif extension == "jsonld":
-        # pyoxigraph writes one line; one node per line keeps a diff of two builds readable.
-        nodes = json.loads(content)
-        lines = ",\n".join(json.dumps(node, ensure_ascii=False, separators=(",", ":")) for node in nodes)
-        content = f"[\n{lines}\n]\n".encode("utf-8")
+        return _sorted_prefix_lines(content)
+    if extension == "rdf":
+        return _sorted_namespace_attributes(content)
+    if extension == "jsonld":
+        # pyoxigraph writes one line. A break before each object keeps a diff of two builds
+        # readable; `},{"@id"` cannot occur inside a JSON string, whose quotes are escaped.
+        return content.replace(b'},{"@id"', b'},\n{"@id"') + b"\n"
     return content
 
 
-# pyoxigraph writes the prefix declarations in an order of its own; put them in ours so the
-# bytes never depend on a library's internal map.
+# pyoxigraph declares prefixes in an order of its own; put them in ours so the bytes never
+# depend on a library's internal map.
 def _sorted_prefix_lines(content: bytes) -> bytes:
     lines = content.split(b"\n")
     count = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))

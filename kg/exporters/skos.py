@@ -16,13 +16,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pyoxigraph import NamedNode, Triple
-
 from kg.exporters import Exporter, register
 from kg.exporters.rdf_terms import (
-    RDF_TYPE, concept_iri, date_time, dct, lang_text, ns, plain, scheme_iri, skos, source_iri,
+    RDF_TYPE, concept_iri, date_time, dct, iri, is_safe_iri, lang_text, ns, plain, scheme_iri, skos,
+    source_iri, statement,
 )
-from kg.exporters.rdf_write import sort_triples, write
+from kg.exporters.rdf_write import sorted_document, write
 from kg.exporters.skos_labels import Labels, export_labels, tidy
 from kg.model import BROADER, METRIC_OF, SYNONYM, KnowledgeGraph
 from kg.vocabulary import PREFIXES
@@ -85,69 +84,70 @@ def _ancestors(broader: dict[str, set[str]]) -> dict[str, set[str]]:
     return result
 
 
-def scheme_triples(kg: KnowledgeGraph, top: tuple[str, ...]) -> list[Triple]:
+def scheme_lines(kg: KnowledgeGraph, top: tuple[str, ...]) -> list[str]:
     scheme = kg.scheme
-    node = NamedNode(scheme_iri(scheme))
+    node = iri(scheme_iri(scheme))
     lang = scheme.language
-    triples = [
-        Triple(node, RDF_TYPE, skos("ConceptScheme")),
-        Triple(node, skos("prefLabel"), lang_text(tidy(scheme.title), lang)),
-        Triple(node, dct("title"), lang_text(tidy(scheme.title), lang)),
-        Triple(node, dct("description"), lang_text(scheme.description.strip(), lang)),
-        Triple(node, dct("creator"), plain(scheme.creator)),
-        Triple(node, dct("publisher"), plain(scheme.publisher)),
-        Triple(node, dct("created"), date_time(scheme.created)),
-        Triple(node, dct("modified"), date_time(scheme.modified)),
-        Triple(node, dct("language"), plain(lang)),
-        Triple(node, ns("owl", "versionInfo"), plain(scheme.version)),
-        Triple(node, ns("vann", "preferredNamespaceUri"), plain(scheme.base_iri)),
-    ]
-    if scheme.license.startswith(("http://", "https://")):
-        triples.append(Triple(node, dct("license"), NamedNode(scheme.license)))
+    lines = [statement(node, predicate, obj) for predicate, obj in (
+        (RDF_TYPE, skos("ConceptScheme")),
+        (skos("prefLabel"), lang_text(tidy(scheme.title), lang)),
+        (dct("title"), lang_text(tidy(scheme.title), lang)),
+        (dct("description"), lang_text(scheme.description.strip(), lang)),
+        (dct("creator"), plain(scheme.creator)),
+        (dct("publisher"), plain(scheme.publisher)),
+        (dct("created"), date_time(scheme.created)),
+        (dct("modified"), date_time(scheme.modified)),
+        (dct("language"), plain(lang)),
+        (ns("owl", "versionInfo"), plain(scheme.version)),
+        (ns("vann", "preferredNamespaceUri"), plain(scheme.base_iri)),
+    )]
+    if is_safe_iri(scheme.license):
+        lines.append(statement(node, dct("license"), iri(scheme.license)))
     else:  # a licence named in words is still worth keeping, but not as an IRI
-        triples.append(Triple(node, dct("rights"), lang_text(scheme.license, lang)))
+        lines.append(statement(node, dct("rights"), lang_text(scheme.license, lang)))
     for source in kg.sources:
-        triples.append(Triple(node, dct("source"), NamedNode(source_iri(scheme, source.key))))
+        lines.append(statement(node, dct("source"), iri(source_iri(scheme, source.key))))
+    has_top, top_of = skos("hasTopConcept"), skos("topConceptOf")
     for key in top:
-        concept = NamedNode(concept_iri(scheme, key))
-        triples.append(Triple(node, skos("hasTopConcept"), concept))
-        triples.append(Triple(concept, skos("topConceptOf"), node))
-    return triples
+        concept = iri(concept_iri(scheme, key))
+        lines.append(statement(node, has_top, concept))
+        lines.append(statement(concept, top_of, node))
+    return lines
 
 
-def concept_triples(kg: KnowledgeGraph, labels: dict[str, Labels], links: ConceptLinks) -> list[Triple]:
+def concept_lines(kg: KnowledgeGraph, labels: dict[str, Labels], links: ConceptLinks) -> list[str]:
     scheme = kg.scheme
     lang = scheme.language
-    scheme_node = NamedNode(scheme_iri(scheme))
+    scheme_node = iri(scheme_iri(scheme))
     entries = {e.id: e for e in kg.entries}
     languages = {s.key: s.language for s in kg.sources}
-    nodes = {c.key: NamedNode(concept_iri(scheme, c.key)) for c in kg.concepts}
+    nodes = {c.key: iri(concept_iri(scheme, c.key)) for c in kg.concepts}
     in_scheme, pref_label, alt_label, definition = (
         skos("inScheme"), skos("prefLabel"), skos("altLabel"), skos("definition"))
     concept_class = skos("Concept")
-    triples: list[Triple] = []
+    lines: list[str] = []
     for concept in kg.concepts:
         node = nodes[concept.key]
-        triples += [Triple(node, RDF_TYPE, concept_class), Triple(node, in_scheme, scheme_node),
-                    Triple(node, pref_label, lang_text(labels[concept.key].pref, lang))]
-        triples += [Triple(node, alt_label, lang_text(alt, lang)) for alt in labels[concept.key].alts]
-        definitions = {}
+        lines += [f"{node} {RDF_TYPE} {concept_class} .\n", f"{node} {in_scheme} {scheme_node} .\n",
+                  f"{node} {pref_label} {lang_text(labels[concept.key].pref, lang)} .\n"]
+        lines += [f"{node} {alt_label} {lang_text(alt, lang)} .\n" for alt in labels[concept.key].alts]
         for entry_id in concept.entries:
             entry = entries.get(entry_id)
-            if entry is not None and entry.text.strip():
-                definitions[entry.text.strip()] = languages.get(entry.source, lang)
-        triples += [Triple(node, definition, lang_text(text, language))
-                    for text, language in definitions.items()]
+            text = entry.text.strip() if entry is not None else ""
+            if text:  # the same text twice is one line, and lines are written once
+                language = languages.get(entry.source, lang)
+                lines.append(f"{node} {definition} {lang_text(text, language)} .\n")
     for relation, table in (("broader", links.broader), ("narrower", links.narrower),
                             ("related", links.related)):
         predicate = skos(relation)
-        triples += [Triple(nodes[a], predicate, nodes[b]) for a, targets in table.items() for b in targets]
-    return triples
+        lines += [f"{nodes[a]} {predicate} {nodes[b]} .\n" for a, targets in table.items() for b in targets]
+    return lines
 
 
-def skos_triples(kg: KnowledgeGraph) -> list[Triple]:
+def skos_lines(kg: KnowledgeGraph) -> list[str]:
+    """The SKOS profile as N-Triples lines, unsorted."""
     links = concept_links(kg)
-    return scheme_triples(kg, links.top) + concept_triples(kg, export_labels(kg), links)
+    return scheme_lines(kg, links.top) + concept_lines(kg, export_labels(kg), links)
 
 
 def prefixes_for(kg: KnowledgeGraph) -> dict[str, str]:
@@ -156,9 +156,9 @@ def prefixes_for(kg: KnowledgeGraph) -> dict[str, str]:
 
 
 def render(kg: KnowledgeGraph) -> dict[str, bytes]:
-    triples = sort_triples(skos_triples(kg))
+    document = sorted_document(skos_lines(kg))
     prefixes = prefixes_for(kg)
-    return {f"{kg.scheme.name}.skos.{extension}": write(triples, extension, prefixes)
+    return {f"{kg.scheme.name}.skos.{extension}": write(document, extension, prefixes)
             for extension in SKOS_EXTENSIONS}
 
 
