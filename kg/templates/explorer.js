@@ -38,7 +38,10 @@ function kgDecodeData(raw) {
 }
 
 var kgExplorer = (function () {
+  // Marks for measuring time to interactive (performance.getEntriesByType("mark")).
+  performance.mark("kg-start");
   var DATA = kgDecodeData(JSON.parse(document.getElementById("kg-data").textContent));
+  performance.mark("kg-data-decoded");
   var container = document.getElementById("mynetwork");
   var conceptByKey = new Map();
   var outgoing = new Map();
@@ -148,7 +151,7 @@ var kgExplorer = (function () {
         highlight: { background: "#ffe680", border: "#1d2430" },
         hover: { background: background, border: "#1d2430" },
       },
-      font: { color: dimmed ? "#c3c9cf" : "#1d2430" },
+      font: { color: dimmed ? "rgba(80, 90, 100, 0.22)" : "#1d2430" },
     };
   }
 
@@ -161,7 +164,8 @@ var kgExplorer = (function () {
       x: concept.x,
       y: concept.y,
       size: Math.min(36, 7 + 3 * weight),
-      font: { size: Math.min(26, 13 + 1.5 * weight), color: look.font.color },
+      // hubs get larger labels, so theirs are the ones still drawn when zoomed out
+      font: { size: Math.min(32, 12 + 2.5 * weight), color: look.font.color },
       color: look.color,
       shapeProperties: { borderDashes: concept.provisional ? [3, 3] : false },
       kind: conceptKind(concept),
@@ -173,18 +177,15 @@ var kgExplorer = (function () {
     return { color: colour, highlight: colour, hover: colour, opacity: dimmed ? 0.12 : 0.75 };
   }
 
+  // Only what differs from the network's edge defaults: per-edge option objects double the
+  // time vis-network takes to build a few thousand edges.
   function edgeItem(edge) {
     var style = kindStyle.get(edge.kind);
-    return {
-      id: edge.id,
-      from: edge.source,
-      to: edge.target,
-      kind: edge.kind,
-      color: edgeColour(edge, false),
-      dashes: style.dashes ? [6, 5] : false,
-      arrows: { to: { enabled: style.arrows, scaleFactor: 0.45 } },
-      width: edge.curated ? 3 : 0.6 + 1.4 * edge.confidence,
-    };
+    var item = { id: edge.id, from: edge.source, to: edge.target, kind: edge.kind, color: style.colour,
+      width: edge.curated ? 3 : 0.6 + 1.4 * edge.confidence };
+    if (style.dashes) item.dashes = [6, 5];
+    if (!style.arrows) item.arrows = { to: { enabled: false } };
+    return item;
   }
 
   function materialise(keys) {
@@ -301,20 +302,26 @@ var kgExplorer = (function () {
         borderWidth: 1.5,
         borderWidthSelected: 3,
         font: { face: "system-ui, sans-serif", color: "#1d2430", strokeWidth: 4, strokeColor: "#ffffff" },
-        scaling: { label: { drawThreshold: 9, maxVisible: 24 } },
+        scaling: { label: { drawThreshold: 7, maxVisible: 24 } },
       },
-      edges: { smooth: false, selectionWidth: 1.5, hoverWidth: 0.5 },
+      edges: {
+        smooth: false, selectionWidth: 1.5, hoverWidth: 0.5,
+        arrows: { to: { enabled: true, scaleFactor: 0.45 } },
+        color: { inherit: false, opacity: 0.75 },
+      },
       interaction: {
         hover: !many, hideEdgesOnDrag: many, hideEdgesOnZoom: many, tooltipDelay: 300,
         keyboard: false, multiselect: false, zoomSpeed: 0.8,
       },
     };
     network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+    performance.mark("kg-network-created");
     network.on("click", function (params) {
       if (params.nodes.length) select(params.nodes[0], { keepView: true });
     });
     network.once("afterDrawing", function () {
       state.readyAt = performance.now();
+      performance.mark("kg-first-drawing");
       document.documentElement.setAttribute("data-ready", "true");
       var key = keyFromHash();
       if (key) select(key, { fromHash: true, animate: false });
@@ -500,7 +507,9 @@ var kgExplorer = (function () {
     clear(resultList);
     results.forEach(function (item, index) {
       var concept = conceptByKey.get(item.key);
-      var hint = item.kind === "pref" ? (concept.metric ? "metric" : "") : "→ " + concept.label;
+      var hint = item.kind === "pref"
+        ? [concept.metric ? "metric" : "", concept.provisional ? "provisional" : ""].filter(Boolean).join(", ")
+        : "→ " + concept.label;
       var option = el("li", { role: "option", id: "search-option-" + index, "data-key": item.key },
         el("span", {}, item.text), hint ? el("span", { class: "hint" }, hint) : null);
       option.addEventListener("mousedown", function (event) {
