@@ -114,3 +114,10 @@ def test_term_over_short_expansion_pairs():
     text = "API\nApplication Programming Interface\n\nCPU\nCentral Processing Unit\n\nRAM\nRandom Access Memory\n"
     assert _pairs(text) == [("API", "Application Programming Interface"),
                             ("CPU", "Central Processing Unit"), ("RAM", "Random Access Memory")]
+
+
+def test_title_intro_and_conclusion_of_an_unnumbered_article_are_not_entries():
+    text = ("Beekeeping Terms\n\nEssential words for new keepers.\n\nBrood\n\nEggs, larvae and pupae.\n\n"
+            "Propolis\n\nA resin bees use to seal gaps.\n\nConclusion\n\nKeep this list near your hives.\n")
+    assert _pairs(text) == [("Brood", "Eggs, larvae and pupae."),
+                            ("Propolis", "A resin bees use to seal gaps.")]

@@ -270,9 +270,10 @@ def read_headed(blocks: list[Block], key: str) -> Extraction:
     head_indent = _mode(b.head.indent for _, b in shaped)
     bodies = {p: _trim_body(b, body_indent if body_indent > head_indent else None) for p, b in shaped}
     kept = [p for p, b in shaped if bodies[p] and not _is_document_talk(b.head, bodies[p])]
-    if kept and candidates and kept[0] == candidates[0][0] \
-            and _is_front_matter(blocks[kept[0]].head, bodies[kept[0]]):
-        kept = kept[1:]
+    while kept and _is_front_matter(blocks[kept[0]].head, bodies[kept[0]]):
+        kept = kept[1:]  # a title, a second title, an introduction: all before the first entry
+    if kept and not numbered and shapes.is_article_section(clean_headword(blocks[kept[-1]].head.core)):
+        kept = kept[:-1]  # "Conclusion" and its paragraph close the article, they define nothing
     kept_set = set(kept)
     first_kept, last_kept = (kept[0], kept[-1]) if kept else (len(blocks), -1)
     for position, block in enumerate(blocks):
@@ -301,9 +302,17 @@ def _is_document_talk(head: Line, body: list[Line]) -> bool:
 
 
 def _is_front_matter(head: Line, body: list[Line]) -> bool:
-    """A first block titled as a glossary whose text speaks about the page: title and intro."""
+    """A first block titled as a glossary ("Sailing Terms", "Glossary") and its introduction.
+
+    A one-word heading such as "Glossary" is also the name of a glossary term, so it counts
+    as a title only when its text speaks about the page."""
+    title = clean_headword(head.core)
+    if shapes.is_article_section(title):
+        return True
+    if not shapes.names_the_document(title):
+        return False
     text = " ".join(line.text for line in body)
-    return shapes.names_the_document(head.core) and shapes.document_talk(text) >= 1
+    return len(title.split()) >= 2 or shapes.document_talk(text) >= 1
 
 
 def _trim_body(block: Block, body_indent: int | None) -> list[Line]:

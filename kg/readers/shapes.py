@@ -33,10 +33,11 @@ _MATCH_TRANSLATION = str.maketrans({
 _DOCUMENT_TALK = (
     re.compile(r"\b(?:we|our|ours|us|let['’]s)\b", re.IGNORECASE),
     re.compile(r"\b(?:this|these|the following|our)\s+(?:\w+\s+){0,3}?(?:glossary|glossaries|"
-               r"terms|definitions|list|article|guide|post|page|document|resource|episode|"
-               r"series|section|department|website|site)\b", re.IGNORECASE),
+               r"terms|definitions|list|article|guide|handbook|cheat sheet|post|page|document|"
+               r"resource|episode|series|section|department|website|site|blog)\b", re.IGNORECASE),
     re.compile(r"\b(?:here (?:are|is)|below|above|read more|learn more|click|subscribe|sign up|"
-               r"download|message us|contact us|check out|follow us|share this)\b", re.IGNORECASE),
+               r"download|message us|contact us|check out|follow us|share this|welcome to)\b",
+               re.IGNORECASE),
     re.compile(r"\b(?:glossary|glossaries|dictionary|terminology|lexicon|jargon|"
                r"a[-–]z)\b", re.IGNORECASE),
     re.compile(r"\b(?:written|edited|posted|published|compiled|reviewed)\s+(?:&\s+\w+\s+)?by\b|©|"
@@ -44,6 +45,7 @@ _DOCUMENT_TALK = (
 )
 # Words a title uses to name the document as a glossary.
 _META_TITLE = re.compile(r"\b(?:glossary|glossaries|dictionary|terms|words|terminology|vocabulary|"
+                         r"handbook|cheat sheet|"
                          r"definitions|lexicon|jargon|a\s*[-–]\s*z)\b", re.IGNORECASE)
 
 
@@ -133,6 +135,17 @@ def document_talk(text: str) -> int:
     """How many kinds of self-reference or reader address the text holds (quotations ignored)."""
     text = _QUOTED.sub(" ", text)
     return sum(1 for pattern in _DOCUMENT_TALK if pattern.search(text))
+
+
+# Headings of an article's own sections, which close (or open) the glossary, never define.
+_ARTICLE_SECTION = re.compile(r"^(?:conclusion|in conclusion|summary|final thoughts|wrapping up|"
+                              r"in closing|about the author|about us|related (?:posts|articles|terms)|"
+                              r"further reading|references|resources|next steps|table of contents|"
+                              r"contents|introduction)\b", re.IGNORECASE)
+
+
+def is_article_section(heading: str) -> bool:
+    return bool(_ARTICLE_SECTION.match(heading.strip()))
 
 
 def names_the_document(title: str) -> bool:
