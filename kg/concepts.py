@@ -45,21 +45,32 @@ also more most other own same very just only both either neither one two per via
 _STEM_LENGTH = 6
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def definition_tokens(text: str) -> list[str]:
-    words = re.findall(r"[a-z0-9]+", clean(text).lower())
-    return [w[:_STEM_LENGTH] for w in words if w not in _STOPWORDS and len(w) > 1]
+    return [w[:_STEM_LENGTH] for w in _WORD.findall(text.lower())
+            if len(w) > 1 and w not in _STOPWORDS]
+
+
+# Document frequencies come from at most this many definitions, evenly spaced: IDF estimated
+# on 20,000 definitions is as good as on all, and a 100,000-entry build skips most tokenising.
+_IDF_SAMPLE = 20_000
 
 
 class DefinitionSimilarity:
-    """TF-IDF cosine between entries' definitions, IDF taken over every entry of the build."""
+    """TF-IDF cosine between entries' definitions; vectors are made when first asked for."""
 
     def __init__(self, entries: list[Entry]):
-        self._tokens = {e.id: definition_tokens(e.text) for e in entries}
+        self._texts = {e.id: e.text for e in entries}
+        step = max(1, math.ceil(len(entries) / _IDF_SAMPLE))
         document_frequency: Counter[str] = Counter()
-        for tokens in self._tokens.values():
-            document_frequency.update(set(tokens))
-        total = max(len(self._tokens), 1)
+        sampled = entries[::step]
+        for entry in sampled:
+            document_frequency.update(set(definition_tokens(entry.text)))
+        total = max(len(sampled), 1)
         self.idf = {t: math.log((1 + total) / (1 + n)) + 1 for t, n in document_frequency.items()}
+        self.unseen_idf = math.log(1 + total) + 1
         self.document_frequency = document_frequency
         self.total = total
         self._vectors: dict[str, dict[str, float]] = {}
@@ -67,8 +78,9 @@ class DefinitionSimilarity:
     def vector(self, entry_id: str) -> dict[str, float]:
         vector = self._vectors.get(entry_id)
         if vector is None:
-            counts = Counter(self._tokens.get(entry_id, ()))
-            weights = {t: (1 + math.log(n)) * self.idf.get(t, 1.0) for t, n in counts.items()}
+            counts = Counter(definition_tokens(self._texts.get(entry_id, "")))
+            weights = {t: (1 + math.log(n)) * self.idf.get(t, self.unseen_idf)
+                       for t, n in counts.items()}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             vector = {t: w / norm for t, w in weights.items()}
             self._vectors[entry_id] = vector
@@ -119,6 +131,15 @@ class _Labelled:
         return tuple(dict.fromkeys((*own, *(d.label for d in self.said if d.is_acronym))))
 
     @property
+    def keys(self) -> tuple[str, ...]:
+        """Compact keys of the full forms, computed once."""
+        cached = self.__dict__.get("_keys")
+        if cached is None:
+            cached = tuple(dict.fromkeys(compact_key(f) for f in self.full_forms))
+            self.__dict__["_keys"] = cached
+        return cached
+
+    @property
     def name(self) -> str:
         return self.entry.headword or readable_label(self.entry.text)
 
@@ -140,13 +161,16 @@ class _Cluster:
 
 
 class _Clusters:
-    """Union-find over entries that refuses unions joining two headwords of one source."""
+    """Union-find over entries that refuses unions joining two headwords of one source.
+
+    Member lists and per-source headwords exist only for roots that took part in a union;
+    a lone entry is described by itself, so a 100,000-entry build allocates little.
+    """
 
     def __init__(self, items: list[_Labelled]):
+        self.items = items
         self.parent = list(range(len(items)))
-        self.clusters = {
-            i: _Cluster([i], {item.entry.source: {_headword_key(item.entry)}})
-            for i, item in enumerate(items)}
+        self.merged: dict[int, _Cluster] = {}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -154,8 +178,15 @@ class _Clusters:
             i = self.parent[i]
         return i
 
+    def _cluster(self, root: int) -> _Cluster:
+        cluster = self.merged.get(root)
+        if cluster is None:
+            entry = self.items[root].entry
+            cluster = _Cluster([root], {entry.source: {_headword_key(entry)}})
+        return cluster
+
     def compatible(self, a: int, b: int) -> bool:
-        ca, cb = self.clusters[self.find(a)], self.clusters[self.find(b)]
+        ca, cb = self._cluster(self.find(a)), self._cluster(self.find(b))
         for source, words in ca.headwords.items():
             other = cb.headwords.get(source)
             if other is None:
@@ -172,13 +203,19 @@ class _Clusters:
             return False
         keep, gone = min(ra, rb), max(ra, rb)
         self.parent[gone] = keep
-        ck, cg = self.clusters[keep], self.clusters.pop(gone)
+        ck, cg = self._cluster(keep), self._cluster(gone)
+        self.merged.pop(gone, None)
         ck.members.extend(cg.members)
         for source, words in cg.headwords.items():
             ck.headwords.setdefault(source, set()).update(words)
         ck.reasons.extend(cg.reasons)
         ck.reasons.append(reason)
+        self.merged[keep] = ck
         return True
+
+    def clusters(self) -> list[_Cluster]:
+        """Every concept's cluster, in the order of its first entry."""
+        return [self._cluster(i) for i in range(len(self.items)) if self.parent[i] == i]
 
 
 def _headword_key(entry: Entry) -> str | None:
@@ -212,7 +249,7 @@ def _blocks_by(items: list[_Labelled], keys_of) -> dict[str, list[int]]:
 
 def _same_label_candidates(items: list[_Labelled]) -> list[_Candidate]:
     candidates = []
-    blocks = _blocks_by(items, lambda it: (compact_key(f) for f in it.full_forms))
+    blocks = _blocks_by(items, lambda it: it.keys)
     for key, members in blocks.items():
         # a star around the block's first entry is enough: same-label unions are transitive,
         # and an entry the constraint turns away from the first is tried against the rest
@@ -225,32 +262,33 @@ def _same_label_candidates(items: list[_Labelled]) -> list[_Candidate]:
 
 def _acronym_candidates(items: list[_Labelled], similarity: DefinitionSimilarity,
                         config: MergeConfig) -> list[_Candidate]:
+    """Headings with one acronym whose expansions agree ("Customer Satisfaction (CSAT)" and
+    "CSAT (Customer Satisfaction Score)"), and bare acronym headings ("CSAT") with them."""
     candidates = []
     blocks = _blocks_by(items, lambda it: (a.casefold() for a in it.acronyms))
-    for acronym, members in blocks.items():
-        expanded = [i for i in members if items[i].full_forms]
+    for acronym, members in sorted(blocks.items()):
+        expanded = [i for i in members if items[i].full_forms and _spells(items[i])]
         bare = [i for i in members if not items[i].full_forms]
-        for position, b in enumerate(expanded):
-            for a in expanded[:position]:
-                label = max(fuzz.token_set_ratio(match_key(x), match_key(y))
-                            for x in items[a].full_forms for y in items[b].full_forms)
-                agreement = similarity.entries(items[a].entry.id, items[b].entry.id)
-                both_spelled = _spells(items[a]) and _spells(items[b])
-                if both_spelled and (label >= config.acronym_label_score
-                                     or agreement >= config.definition_agreement):
-                    score = max(label / 100, agreement)
-                    candidates.append(_Candidate(1, -score, a, b, "acronym", f"{items[a].name!r} "
-                                                 f"and {items[b].name!r} both abbreviate as "
-                                                 f"{acronym.upper()}"))
+        if len(expanded) > 1:
+            keys = [match_key(items[i].full_forms[0]) for i in expanded]
+            matrix = process.cdist(keys, keys, scorer=fuzz.token_set_ratio,
+                                   score_cutoff=config.acronym_label_score)
+            for x, y in zip(*matrix.nonzero()):
+                if x < y:
+                    a, b = expanded[x], expanded[y]
+                    candidates.append(_Candidate(1, -float(matrix[x, y]) / 100, a, b, "acronym",
+                                                 f"{items[a].name!r} and {items[b].name!r} both "
+                                                 f"abbreviate as {acronym.upper()}"))
+        # a bare acronym joins the expansion its definition agrees with most
         for b in bare:
-            for a in expanded:
+            for a in sorted(expanded, key=lambda a: -similarity.entries(items[a].entry.id,
+                                                                        items[b].entry.id))[:3]:
                 score = similarity.entries(items[a].entry.id, items[b].entry.id)
                 candidates.append(_Candidate(2, -score, a, b, "acronym-expansion",
                                              f"{items[b].name!r} abbreviates {items[a].name!r}"))
-        for position, b in enumerate(bare):
-            for a in bare[:position]:
-                candidates.append(_Candidate(0, -1.0, a, b, "same-label",
-                                             f"{items[a].name!r} = {items[b].name!r}"))
+        for position, b in enumerate(bare[1:], 1):
+            candidates.append(_Candidate(0, -1.0, bare[0], b, "same-label",
+                                         f"{items[bare[0]].name!r} = {items[b].name!r}"))
     return candidates
 
 
@@ -300,7 +338,9 @@ def _expansion_candidates(items: list[_Labelled], similarity: DefinitionSimilari
 def _said_candidates(items: list[_Labelled], similarity: DefinitionSimilarity,
                      config: MergeConfig) -> list[_Candidate]:
     """"…, also known as a service desk" joins the entry headed "Service Desk"."""
-    by_key = _blocks_by(items, lambda it: (compact_key(f) for f in it.full_forms))
+    if not any(not said.is_acronym for item in items for said in item.said):
+        return []
+    by_key = _blocks_by(items, lambda it: it.keys)
     candidates = []
     for a, item in enumerate(items):
         for said in item.said:
@@ -316,50 +356,66 @@ def _said_candidates(items: list[_Labelled], similarity: DefinitionSimilarity,
 
 def _fuzzy_candidates(items: list[_Labelled], similarity: DefinitionSimilarity,
                       config: MergeConfig) -> list[_Candidate]:
-    """Spelling variants: labels rapidfuzz finds close within a block of shared end words."""
-    forms = [(i, match_key(f)) for i, item in enumerate(items) for f in item.full_forms[:1]]
-    seen: set[tuple[int, int]] = set()
+    """Spelling variants: labels rapidfuzz finds close within a block (see `variant_blocks`)."""
+    forms = [(i, match_key(item.full_forms[0])) for i, item in enumerate(items) if item.full_forms]
     candidates = []
-    for block in label_blocks([key for _, key in forms], config.max_block_size):
-        keys = [forms[k][1] for k in block]
-        matrix = process.cdist(keys, keys, scorer=fuzz.token_sort_ratio,
-                               score_cutoff=config.label_candidate_score)
-        for x, y in zip(*matrix.nonzero()):
-            if x >= y:
-                continue
-            a, b = forms[block[x]][0], forms[block[y]][0]
-            pair = (min(a, b), max(a, b))
-            if pair in seen or keys[x] == keys[y]:
-                continue
-            seen.add(pair)
-            if not spelling_variants(keys[x], keys[y], config.word_variant_score):
-                continue
-            if _different_acronyms(items[a], items[b]):
-                continue
-            agreement = similarity.entries(items[a].entry.id, items[b].entry.id)
-            if agreement >= config.definition_agreement:
-                score = float(matrix[x, y]) / 100
-                candidates.append(_Candidate(4, -score, a, b, "fuzzy-label",
-                                             f"{items[a].name!r} ~ {items[b].name!r} (label "
-                                             f"{score:.2f}, definitions {agreement:.2f})"))
+    for x, y, label_score in close_pairs([key for _, key in forms], config.label_candidate_score,
+                                         config.max_block_size):
+        (a, key_a), (b, key_b) = forms[x], forms[y]
+        if not spelling_variants(key_a, key_b, config.word_variant_score):
+            continue
+        if _different_acronyms(items[a], items[b]):
+            continue
+        agreement = similarity.entries(items[a].entry.id, items[b].entry.id)
+        if agreement >= config.definition_agreement:
+            score = label_score / 100
+            candidates.append(_Candidate(4, -score, a, b, "fuzzy-label",
+                                         f"{items[a].name!r} ~ {items[b].name!r} (label "
+                                         f"{score:.2f}, definitions {agreement:.2f})"))
     return candidates
 
 
-def label_blocks(keys: list[str], max_block_size: int) -> list[list[int]]:
-    """Indices of keys grouped by each end word (first or last: "retention" meets
-    "customer retention").
+def close_pairs(keys: list[str], cutoff: float, max_block_size: int) -> list[tuple[int, int, float]]:
+    """Index pairs of different keys whose token_sort_ratio reaches `cutoff`, sorted."""
+    found: dict[tuple[int, int], float] = {}
+    for block in variant_blocks(keys, max_block_size):
+        if len(block) == 2:  # most blocks: one direct call is cheaper than a cdist
+            a, b = sorted(block)
+            score = fuzz.token_sort_ratio(keys[a], keys[b], score_cutoff=cutoff)
+            if score and keys[a] != keys[b]:
+                found[(a, b)] = float(score)
+            continue
+        block_keys = [keys[k] for k in block]
+        matrix = process.cdist(block_keys, block_keys, scorer=fuzz.token_sort_ratio,
+                               score_cutoff=cutoff)
+        for x, y in zip(*matrix.nonzero()):
+            a, b = block[x], block[y]
+            if a < b and keys[a] != keys[b]:
+                found[(a, b)] = float(matrix[x, y])
+    return [(a, b, score) for (a, b), score in sorted(found.items())]
 
-    Two labels rapidfuzz scores ≥ 90 almost always share an end word; a block larger than
-    `max_block_size` is split by the initial of the other end so that no block grows
-    quadratically (a pair split apart there still meets in its other block).
+
+def variant_blocks(keys: list[str], max_block_size: int) -> list[list[int]]:
+    """Keys that could be spelling variants of each other, grouped without comparing all pairs.
+
+    Variants have as many words and keep one end word while the other end varies in its
+    ending ("customer centre" / "customer center"), so a key is filed under (word count,
+    first word, start of the last word) and (word count, last word, start of the first word);
+    a one-word key under its first three letters. A block still larger than `max_block_size`
+    is split by the next letters.
     """
-    blocks: dict[str, list[int]] = defaultdict(list)
+    blocks: dict[tuple, list[int]] = defaultdict(list)
     for index, key in enumerate(keys):
         words = key.split()
-        for word in dict.fromkeys(words[:1] + words[-1:]):
-            blocks[word].append(index)
+        if not words:
+            continue
+        if len(words) == 1:
+            blocks[(1, words[0][:3])].append(index)
+            continue
+        blocks[(len(words), "first", words[0], words[-1][:2])].append(index)
+        blocks[(len(words), "last", words[-1], words[0][:2])].append(index)
     result = []
-    for word, members in sorted(blocks.items()):
+    for block_key, members in sorted(blocks.items()):
         if len(members) < 2:
             continue
         if len(members) <= max_block_size:
@@ -367,9 +423,7 @@ def label_blocks(keys: list[str], max_block_size: int) -> list[list[int]]:
             continue
         split: dict[str, list[int]] = defaultdict(list)
         for index in members:
-            words = keys[index].split()
-            other = words[-1] if words[0] == word else words[0]
-            split[other[:2]].append(index)
+            split[keys[index][:6]].append(index)
         result.extend(part for _, part in sorted(split.items()) if len(part) > 1)
     return result
 
@@ -432,7 +486,7 @@ def _headless_scores(headless: list[int], clusters: dict[int, list[int]], items:
 
 def _attach_headless(headless: list[int], items: list[_Labelled], unions: _Clusters,
                      similarity: DefinitionSimilarity, config: MergeConfig) -> None:
-    clusters = {root: list(c.members) for root, c in unions.clusters.items()
+    clusters = {c.members[0]: list(c.members) for c in unions.clusters()
                 if any(items[m].entry.headword for m in c.members)}
     keys: dict[str, list[int]] = defaultdict(list)
     for root, members in clusters.items():
@@ -490,6 +544,8 @@ _METRIC_HEADS = frozenset({"score", "rate", "ratio", "time", "index", "percentag
                            "kpi", "metric", "indicator", "measure", "measurement", "duration"})
 # as a genus, "time" alone is a period ("the time during which…"); "the average time" measures
 _METRIC_GENUS_HEADS = _METRIC_HEADS - {"time", "duration"}
+_METRIC_WORDS = re.compile(r"score|rate|ratio|index|percent|kpi|metric|indicator|measur|"
+                           r"average|mean|total|quantif|calculat", re.IGNORECASE)
 _MEASURES = re.compile(r"^[^,.;]{0,60}?\b(?:measures|quantifies|calculates)\b", re.IGNORECASE)
 
 
@@ -501,6 +557,8 @@ def is_metric(labels: list[str], definitions: list[str]) -> bool:
         if words and singular(words[-1]) in _METRIC_HEADS:
             return True
     for text in definitions:
+        if not _METRIC_WORDS.search(text, 0, 160):
+            continue  # no metric word near the start: no metric genus, and no parse to pay for
         head = genus_head(text)
         phrase = genus_phrase(text).lower().split()
         if head in _METRIC_GENUS_HEADS or (head in {"time", "duration"}
@@ -530,6 +588,8 @@ def _looks_plural(label: str) -> bool:
 
 def _concept(members: list[_Labelled], reasons: list[MergeReason],
              expansions: dict[str, str]) -> Concept:
+    if len(members) == 1 and members[0].heading and members[0].full_forms:
+        return _single_concept(members[0])
     headed = [m for m in members if m.heading]
     forms = [m.full_forms[0] for m in headed if m.full_forms]
     acronyms = [a for m in headed for a in m.acronyms]
@@ -554,6 +614,24 @@ def _concept(members: list[_Labelled], reasons: list[MergeReason],
         is_metric=is_metric([pref, *(f for m in headed for f in m.full_forms)] if not provisional
                             else [], [m.entry.text for m in members]) if label_texts else False,
         merge_reasons=tuple(reasons))
+
+
+def _single_concept(member: _Labelled) -> Concept:
+    """The common case, a headword defined once: its labels need no vote."""
+    pref = member.full_forms[0]
+    seen = {pref.casefold()}
+    alt, acronyms = [], []
+    for label in (*member.full_forms[1:], *(d.label for d in member.said if not d.is_acronym),
+                  *member.acronyms):
+        if label.casefold() not in seen:
+            seen.add(label.casefold())
+            alt.append(label)
+            if label in member.acronyms:
+                acronyms.append(label)
+    return Concept(key="", pref_label=pref, alt_labels=tuple(sorted(alt, key=lambda x: (x.casefold(), x))),
+                   acronyms=tuple(sorted(acronyms, key=lambda x: (x.casefold(), x))),
+                   entries=(member.entry.id,),
+                   is_metric=is_metric(list(member.full_forms), [member.entry.text]))
 
 
 def _capitalise(text: str) -> str:
@@ -591,12 +669,14 @@ def form_concepts(entries: list[Entry], config: Config = DEFAULT) -> list[Concep
                                                            candidate.detail))
     if headless and headed:
         _attach_headless(headless, items, unions, similarity, merge)
+    clusters = unions.clusters()
     expansions: dict[str, str] = {}
-    for item in items:
-        for acronym, long in acronym_expansions(item.entry.text):
-            expansions.setdefault(acronym.casefold(), long)
+    if any(not items[m].full_forms and items[m].acronyms for c in clusters for m in c.members):
+        for item in items:  # only a concept named by a bare acronym needs them
+            for acronym, long in acronym_expansions(item.entry.text):
+                expansions.setdefault(acronym.casefold(), long)
     concepts = [_concept([items[m] for m in cluster.members], cluster.reasons, expansions)
-                for _, cluster in sorted(unions.clusters.items())]
+                for cluster in clusters]
     return sorted(concepts, key=lambda c: (c.pref_label.casefold(), c.pref_label, c.entries))
 
 

@@ -55,7 +55,9 @@ class HeadingLabels:
 
 def clean(text: str) -> str:
     """Unicode-normalised text with typographic quotes, dashes and NBSP made plain."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHIC)).strip()
+    if text.isascii():  # NFKC and the typographic table change nothing in ASCII: the fast path
+        return " ".join(text.split())
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHIC).split())
 
 
 def is_acronym(token: str) -> bool:
@@ -140,6 +142,8 @@ def _slash_alternatives(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def analyse_heading(heading: str) -> HeadingLabels:
     text = clean(heading).strip(" :;,.")
+    if not any(mark in text for mark in "(/-") and (" " in text or not is_acronym(text)):
+        return HeadingLabels(text, (text,), (), False)  # a plain heading: nothing to take apart
     full, acronyms = text, []
     split = _split_parenthesis(text)
     if split:
@@ -209,6 +213,10 @@ def _label_after(text: str) -> list[str]:
                 taken.append(word)
             elif word.lower() == "or" and taken:
                 taken.append(word)
+            elif word.lower() not in _STOP_AFTER_LABEL and taken[-1].lower() != "or":
+                # "IP masquerading": a capitalised word that opens a lower-case phrase
+                capitalised = False
+                taken.append(word)
             else:
                 break
         else:
@@ -246,11 +254,13 @@ def definition_labels(definition: str, full_forms: tuple[str, ...] = ()) -> list
         for label in _label_after(rest):
             quote = text[match.start(): match.end() + rest.find(label) + len(label)]
             found.append(DefinitionLabel(label, quote, is_acronym(label) and " " not in label))
-    keys = {match_key(form) for form in full_forms}
+    keys: set[str] | None = None
     for match in re.finditer(r"\(([^()\s]{2,12})\)|,? or ([A-Z][A-Za-z0-9&]{1,11})\b", text):
         short = match.group(1) or match.group(2)
         if not is_acronym(short):
             continue
+        if keys is None:
+            keys = {match_key(form) for form in full_forms}
         before = text[: match.start()].rstrip(" ,")
         words = before.split()
         for size in range(1, min(len(words), 10) + 1):
@@ -311,6 +321,7 @@ def match_key(label: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=262144)
 def compact_key(label: str) -> str:
     """`match_key` without spaces: "Help Desk", "Helpdesk" and "help-desk" are one key."""
     return match_key(label).replace(" ", "")
@@ -319,8 +330,8 @@ def compact_key(label: str) -> str:
 # --- what a definition's first words say -----------------------------------------------------
 
 _DETERMINERS = {"a", "an", "the", "any", "each", "every", "this", "these", "those", "one", "some"}
-_COPULAS = re.compile(r"^(?:.{0,80}?)\b(?:is|are|refers\s+to|means|describes|represents|"
-                      r"involves|encompasses|includes)\s+", re.IGNORECASE)
+_COPULA = re.compile(r"\b(?:is|are|refers\s+to|means|describes|represents|involves|encompasses|"
+                     r"includes)\s+", re.IGNORECASE)
 _CLAUSE_BOUNDARY = {"that", "which", "who", "whom", "whose", "where", "when", "whereby", "used",
                     "designed", "to", "by", "through", "via", "between", "within", "across",
                     "from", "among", "where", "while", "because", "if", "such", "like", "as",
@@ -336,6 +347,7 @@ def first_clause(definition: str) -> str:
     return re.split(r"(?<!\b[A-Z])[.;:!?](?:\s|$)|[,(—]| - ", text, maxsplit=1)[0].strip()
 
 
+@lru_cache(maxsize=4096)  # is_metric asks for the phrase and its head of the same text
 def genus_phrase(definition: str) -> str:
     """The noun phrase a definition opens with: "A key metric that measures…" -> "key metric".
 
@@ -343,8 +355,8 @@ def genus_phrase(definition: str) -> str:
     representative who…" gives "customer service representative".
     """
     clause = first_clause(definition)
-    copula = _COPULAS.match(clause)
-    subject = clause[: copula.start(0) + len(copula.group(0))].split()[:-1] if copula else []
+    copula = _COPULA.search(clause, 0, 100)
+    subject = clause[: copula.start()].split() if copula else []
     # "X is a …" names its genus after the copula; "The rate at which … are lost" does not
     if copula and len(subject) <= 10 and not _RELATIVES & {w.lower() for w in subject}:
         clause = clause[copula.end():]

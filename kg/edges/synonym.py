@@ -18,9 +18,7 @@ from __future__ import annotations
 from collections import Counter
 import re
 
-from rapidfuzz import fuzz, process
-
-from kg.concepts import DefinitionSimilarity, label_blocks
+from kg.concepts import DefinitionSimilarity, close_pairs
 from kg.config import Config
 from kg.edges import Rule, register
 from kg.labels import compact_key, definition_labels, match_key
@@ -52,22 +50,25 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
                     if other != n and concepts[other].is_metric == concept.is_metric:
                         keep(_edge(concept, concepts[other], "also-called", ALSO_CALLED_CONFIDENCE,
                                    said.quote, entry_id))
-    candidates = _label_candidates(concepts, merge.synonym_candidate_score, merge.max_block_size)
+    named = [n for n, c in enumerate(concepts) if not c.provisional]
+    # a provisional label is words of a definition, not a name: label closeness means nothing
+    keys = {n: match_key(concepts[n].pref_label) for n in named}
+    light = light_modifiers(concepts, merge.synonym_light_modifier_share)
+    candidates = [(a, b, "light-modifier", merge.synonym_modifier_definition_agreement)
+                  for a, b in _light_modifier_pairs(keys, light)]
+    order = sorted(keys)
+    candidates += [(order[x], order[y], "close-label", merge.synonym_definition_agreement)
+                   for x, y, _ in close_pairs([keys[n] for n in order],
+                                              merge.synonym_candidate_score, merge.max_block_size)]
     if candidates:
         similarity = DefinitionSimilarity([entries[i] for c in concepts for i in c.entries
                                            if i in entries])
-        light = light_modifiers(concepts, merge.synonym_light_modifier_share)
-        for a, b, label_score in candidates:
+        for a, b, method, needed in sorted(set(candidates)):
             ca, cb = concepts[a], concepts[b]
             if ca.is_metric != cb.is_metric:
                 continue
-            method = _method(ca.pref_label, cb.pref_label, light, label_score, merge)
-            if method is None:
-                continue
-            needed = (merge.synonym_modifier_definition_agreement if method == "light-modifier"
-                      else merge.synonym_definition_agreement)
             agreement, entry_id = _best_agreement(ca, cb, similarity)
-            if agreement < needed:
+            if agreement < needed or not entry_id:
                 continue
             confidence = round(min(0.85, 0.5 + 0.5 * agreement), 3)
             keep(_edge(ca, cb, method, confidence, _quote(entries[entry_id]), entry_id))
@@ -80,26 +81,6 @@ def _edge(a: Concept, b: Concept, method: str, confidence: float, quote: str,
     return Edge(SYNONYM, source, target, Evidence(method, confidence, quote, entry_id))
 
 
-def _label_candidates(concepts: list[Concept], cutoff: float,
-                      max_block_size: int) -> list[tuple[int, int, float]]:
-    """Concept pairs whose preferred labels share an end word and score ≥ cutoff (token set)."""
-    # a provisional label is words of a definition, not a name: label closeness means nothing
-    keys = ["" if c.provisional else match_key(c.pref_label) for c in concepts]
-    seen: set[tuple[int, int]] = set()
-    pairs = []
-    for block in label_blocks(keys, max_block_size):
-        block_keys = [keys[i] for i in block]
-        matrix = process.cdist(block_keys, block_keys, scorer=fuzz.token_set_ratio,
-                               score_cutoff=cutoff)
-        for x, y in zip(*matrix.nonzero()):
-            a, b = sorted((block[x], block[y]))
-            if a == b or (a, b) in seen or keys[a] == keys[b] or not keys[a] or not keys[b]:
-                continue
-            seen.add((a, b))
-            pairs.append((a, b, float(matrix[x, y])))
-    return sorted(pairs)
-
-
 def light_modifiers(concepts: list[Concept], share: float) -> set[str]:
     """Words found in at least `share` of the preferred labels (and three of them)."""
     named = [c for c in concepts if not c.provisional]
@@ -108,17 +89,25 @@ def light_modifiers(concepts: list[Concept], share: float) -> set[str]:
     return {word for word, n in counts.items() if n >= floor}
 
 
-def _method(a: str, b: str, light: set[str], label_score: float, merge) -> str | None:
-    wa, wb = match_key(a).split(), match_key(b).split()
-    shorter, longer = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    extra = longer[: len(longer) - len(shorter)]
-    # only words before the shared head: "Support Ticket" is a ticket, while in "Asset
-    # Management" the added word is the head and names something else
-    if extra and longer[len(extra):] == shorter:
-        return "light-modifier" if all(w in light for w in extra) else None
-    if fuzz.token_sort_ratio(" ".join(wa), " ".join(wb)) >= merge.synonym_candidate_score:
-        return "close-label"
-    return None
+def _light_modifier_pairs(keys: dict[int, str], light: set[str]) -> list[tuple[int, int]]:
+    """("customer retention", "retention"): the longer is light words before the shorter.
+
+    Only words before the shared head: "Support Ticket" is a ticket, while in "Asset
+    Management" the added word is the head and names something else. Found by lookups, not
+    by comparing pairs.
+    """
+    by_key: dict[str, list[int]] = {}
+    for n, key in keys.items():
+        by_key.setdefault(key, []).append(n)
+    pairs = []
+    for n, key in keys.items():
+        words = key.split()
+        for cut in range(1, len(words)):
+            if words[cut - 1] not in light:
+                break
+            for other in by_key.get(" ".join(words[cut:]), ()):
+                pairs.append((min(n, other), max(n, other)))
+    return pairs
 
 
 def _best_agreement(a: Concept, b: Concept, similarity: DefinitionSimilarity) -> tuple[float, str]:
