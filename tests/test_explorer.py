@@ -355,4 +355,6 @@ def test_large_graph_opens_on_an_overview_and_brings_in_searched_concepts(open_e
     explorer.page.keyboard.press("Enter")
     assert explorer.selected() == target.key
     assert target.key in explorer.js("nodes.getIds()")
+    explorer.page.click("#reset")
+    assert sorted(explorer.js("nodes.getIds()")) == sorted(shown)
     explorer.assert_clean()

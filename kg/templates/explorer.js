@@ -692,7 +692,27 @@ var kgExplorer = (function () {
     document.getElementById("min-confidence-value").textContent = "0.00";
     document.getElementById("focus").checked = false;
     if (state.selected) deselect(); else applyView();
+    if (largeGraph) shrinkToOverview();
     network.fit({ animation: true });
+  }
+
+  // Large-graph mode: drop what searches and links brought in, back to the opening overview.
+  function shrinkToOverview() {
+    var keep = new Set(DATA.overview);
+    var dropNodes = Array.from(state.shownNodes).filter(function (key) { return !keep.has(key); });
+    var dropEdges = Array.from(state.shownEdges).filter(function (id) {
+      var edge = DATA.edges[id];
+      return !keep.has(edge.source) || !keep.has(edge.target);
+    });
+    dropNodes.forEach(function (key) {
+      state.shownNodes.delete(key); state.hiddenNodes.delete(key); state.dimmedNodes.delete(key);
+    });
+    dropEdges.forEach(function (id) {
+      state.shownEdges.delete(id); state.hiddenEdges.delete(id); state.dimmedEdges.delete(id);
+    });
+    edges.remove(dropEdges);
+    nodes.remove(dropNodes);
+    updateStats();
   }
 
   function updateStats() {
