@@ -121,3 +121,9 @@ def test_title_intro_and_conclusion_of_an_unnumbered_article_are_not_entries():
             "Propolis\n\nA resin bees use to seal gaps.\n\nConclusion\n\nKeep this list near your hives.\n")
     assert _pairs(text) == [("Brood", "Eggs, larvae and pupae."),
                             ("Propolis", "A resin bees use to seal gaps.")]
+
+
+def test_long_numbered_glossaries_keep_every_entry():
+    text = "".join(f"{n}. Term {n}\nDefinition of term {n}.\n" for n in range(1, 1201))
+    entries = _read(text).entries
+    assert len(entries) == 1200 and entries[-1].headword == "Term 1200"

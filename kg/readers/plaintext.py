@@ -43,11 +43,11 @@ class Line:
     core: str  # without bullet and list number
     inline: tuple[str, str] | None = None  # (term, definition) when the line reads "Term: definition"
     heading: bool = False
-    boundary: bool = False
+    boundary: bool = False  # a rule or a table: nothing after it continues what came before
 
     @property
     def numbered(self) -> bool:
-        return self.list_number is not None  # a rule or a table: nothing after it continues what came before
+        return self.list_number is not None
 
 
 @dataclass

@@ -13,7 +13,7 @@ import unicodedata
 # Bullets people paste from word processors and web pages, followed by a space.
 _BULLET = re.compile(r"^[-*•·▪◦‣∙●○■□➢➤►–—]\s+")
 # "1." "12)" "(3)" "4 -" list numbers, and "#12." as scraped from numbered web headings.
-_NUMBER = re.compile(r"^(?:#\s*)?(?:\(\d{1,3}\)|\d{1,3}[.)](?!\d)|\d{1,3}\s+[-–—:]\s)\s*")
+_NUMBER = re.compile(r"^(?:#\s*)?(?:\(\d{1,4}\)|\d{1,4}[.)](?!\d)|\d{1,4}\s+[-–—:]\s)\s*")
 # A single letter (or a letter range) that opens an A–Z section: "A", "B.", "X–Z", "0-9", "#".
 _LETTER_HEADING = re.compile(r"^(?:[A-Za-z]\.?|[A-Za-z]\s*[-–—&/]\s*[A-Za-z]|0\s*[-–—]\s*9|#|\d)$")
 _SENTENCE_END = re.compile(r"[.!?;,][\"'”’»)\]]*$")
