@@ -35,7 +35,7 @@ _DOCUMENT_TALK = (
     re.compile(r"\b(?:this|these|the following|our)\s+(?:\w+\s+){0,3}?(?:glossary|glossaries|"
                r"terms|definitions|list|article|guide|handbook|cheat sheet|post|page|document|"
                r"resource|episode|series|section|department|website|site|blog)\b", re.IGNORECASE),
-    re.compile(r"\b(?:here (?:are|is)|below|above|read more|learn more|click|subscribe|sign up|"
+    re.compile(r"\b(?:here (?:are|is)|read more|learn more|click|subscribe|sign up|"
                r"download|message us|contact us|check out|follow us|share this|welcome to)\b",
                re.IGNORECASE),
     re.compile(r"\b(?:glossary|glossaries|dictionary|terminology|lexicon|jargon|"
