@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,9 @@ from kg.manifest import plan_for_paths
 from kg.pipeline import build
 from tests.fixtures.explorer import hostile
 from tests.fixtures.explorer.graphs import synthetic_graph
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from generate import generate  # noqa: E402
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -134,14 +138,16 @@ def test_bundled_build_is_interactive_offline_with_one_node_per_concept(open_exp
     assert explorer.page.inner_text("h1") == bundled_kg.scheme.title
 
 
-def test_3000_concepts_are_interactive_and_all_drawn(open_explorer, tmp_path):
-    kg = synthetic_graph(3000)
+def test_3000_concept_glossary_is_interactive_and_all_drawn(open_explorer, tmp_path):
+    generate(3000, tmp_path / "glossary")  # the benchmarks' realistic synthetic glossaries
+    kg = build(plan_for_paths([tmp_path / "glossary"]))
     explorer = open_explorer(write_page(kg, tmp_path))
     explorer.assert_clean()
-    assert explorer.js("nodes.length") == 3000
+    assert explorer.js("nodes.length") == len(kg.concepts) > 2500
     tti = explorer.time_to_interactive_ms()
     marks = explorer.js("performance.getEntriesByType('mark').map(m => m.name + ' ' + Math.round(m.startTime))")
-    print(f"\ntime to interactive, 3,000 concepts ({len(kg.edges):,} edges): {tti:.0f} ms ({', '.join(marks)})")
+    print(f"\ntime to interactive, synthetic glossary ({len(kg.concepts):,} concepts, {len(kg.edges):,} edges): "
+          f"{tti:.0f} ms ({', '.join(marks)})")
     assert tti < 15_000  # a sanity bound; the target (under 2 s) is measured, not asserted
 
 

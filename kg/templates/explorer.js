@@ -292,6 +292,7 @@ var kgExplorer = (function () {
     nodes = new vis.DataSet([]);
     edges = new vis.DataSet([]);
     materialise(largeGraph ? DATA.overview : DATA.concepts.map(function (concept) { return concept.key; }));
+    performance.mark("kg-items-built");
     var many = DATA.concepts.length > 1500 || largeGraph;
     var options = {
       autoResize: true,
