@@ -123,3 +123,18 @@ def test_cli_diff_bad_input_is_one_line(tmp_path, capsys, make, words):
     assert main(["diff", str(target), str(CURATION / "beekeeping-basics.txt")]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and words in err and "Traceback" not in err
+
+
+def test_inverse_and_symmetric_links_count_once(tmp_path):
+    head = ("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@prefix : <http://ex.org/v/> .\n"
+            ":a a skos:Concept ; skos:prefLabel \"A\"@en .\n:b a skos:Concept ; skos:prefLabel \"B\"@en .\n"
+            ":c a skos:Concept ; skos:prefLabel \"C\"@en .\n")
+    old = tmp_path / "old.ttl"
+    old.write_text(head + ":a skos:broader :b .\n:b skos:narrower :a .\n", encoding="utf-8")
+    new = tmp_path / "new.ttl"
+    new.write_text(head + ":b skos:narrower :a .\n:a skos:related :c .\n:c skos:related :a .\n"
+                   ":c skos:altLabel \"See\"@en .\n", encoding="utf-8")
+    change = diff_paths(old, new)
+    assert nonzero(change) == {"edges_added": 1, "labels_added": 1}
+    assert change.edges_added == (("related", "http://ex.org/v/a", "http://ex.org/v/c"),)
+    assert "  + A related C" in render_text(change)
