@@ -323,11 +323,18 @@ def _merge(index, targets, decision, entries_by_id, paths) -> Finding | None:
     others = [c for c in dict.fromkeys(others) if c.key != keep.key]
     if not others:
         return _stale(decision, f'all name one concept already ({keep.key})')
-    labels = _unique_labels([*keep.alt_labels, *(l for c in others for l in c.labels)], keep.pref_label)
+    # A provisional concept's preferred label was made from its definition, not written by
+    # anyone: it names nothing once merged. A real label is preferred over a made one.
+    named = [c for c in [keep, *others] if not c.provisional]
+    pref = named[0].pref_label if named else keep.pref_label
+    candidates = [l for c in [keep, *others] for l in (c.alt_labels if c.provisional else c.labels)]
+    labels = _unique_labels(candidates, pref)
     acronyms = {a.casefold() for c in targets for a in c.acronyms}
     merged = replace(
         keep,
+        pref_label=pref,
         alt_labels=tuple(labels),
+        provisional=not named,
         acronyms=tuple(l for l in labels if l.casefold() in acronyms),
         entries=tuple(dict.fromkeys([*keep.entries, *(e for c in others for e in c.entries)])),
         is_metric=any(c.is_metric for c in targets),
@@ -375,7 +382,9 @@ def _split(index, targets, decision, entries_by_id, paths) -> Finding | None:
 def _prefer_label(index, targets, decision, entries_by_id, paths) -> Finding | None:
     (concept,) = targets
     label = decision.label
-    alts = _unique_labels([concept.pref_label, *concept.alt_labels], label)
+    # The old preferred label stays as an alternative, unless it was only made from a definition.
+    old = [] if concept.provisional else [concept.pref_label]
+    alts = _unique_labels([*old, *concept.alt_labels], label)
     index.put(concept, replace(concept, pref_label=label, alt_labels=tuple(alts),
                                acronyms=tuple(a for a in concept.acronyms if a in alts),
                                provisional=False))

@@ -349,3 +349,16 @@ def test_a_split_never_takes_a_slug_the_lock_keeps_for_another_concept(monkeypat
     (folder / "iris.lock").write_text("drone-bee\tpref\tmale honey bee\n", encoding="utf-8")
     kg = build(plan_for_paths([folder]), BuildOptions(config=use_rules(monkeypatch)))
     assert {c.pref_label: c.key for c in kg.concepts}["Drone bee"] == "drone-bee-2"
+
+
+def test_a_made_up_label_is_dropped_when_a_curator_names_the_concept():
+    entries = [Entry("a", 1, None, "the wax cells bees build"), Entry("b", 3, "Comb", "wax cells")]
+    concepts = [Concept("the-wax-cells", "the wax cells bees build", entries=("a-0",), provisional=True),
+                Concept("comb", "Comb", alt_labels=("Honeycomb",), entries=("b-0",))]
+    merged, _ = apply_concept_decisions(concepts, entries, parse_decisions(
+        '[[merge]]\nconcepts = ["the wax cells bees build", "Comb"]\n', "d.toml"))
+    assert [(c.key, c.pref_label, c.alt_labels, c.provisional) for c in merged] == [
+        ("the-wax-cells", "Comb", ("Honeycomb",), False)]
+    renamed, _ = apply_concept_decisions(concepts, entries, parse_decisions(
+        '[[prefer-label]]\nconcept = "the-wax-cells"\nlabel = "Wax comb"\n', "d.toml"))
+    assert (renamed[1].pref_label, renamed[1].alt_labels, renamed[1].provisional) == ("Wax comb", (), False)
