@@ -127,3 +127,13 @@ def test_long_numbered_glossaries_keep_every_entry():
     text = "".join(f"{n}. Term {n}\nDefinition of term {n}.\n" for n in range(1, 1201))
     entries = _read(text).entries
     assert len(entries) == 1200 and entries[-1].headword == "Term 1200"
+
+
+def test_one_missing_full_stop_does_not_glue_headless_definitions():
+    complete = ["The hard outer layer of a tree.", "A young plant grown from a seed.",
+                "The green pigment in leaves.", "A plant that climbs walls.",
+                "The top layer of the forest.", "A fungus that feeds on dead wood."]
+    text = "\n".join(complete[:3] + ["The part of a plant that grows underground"] + complete[3:]
+                     + ["A plant that lives for many", "years."]) + "\n"
+    assert [d for _, d in _pairs(text)] == complete[:3] + [
+        "The part of a plant that grows underground"] + complete[3:] + ["A plant that lives for many years."]

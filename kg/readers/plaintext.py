@@ -381,10 +381,16 @@ def read_headless(lines: list[Line | None], key: str) -> Extraction:
     # is one definition per line.
     units: list[list[Line]] = []
     for run in runs:
-        if all(shapes.ends_with_full_stop(line.text) for line in run):
-            units.extend([line] for line in run)
-        else:
-            units.append(run)
+        stops = sum(1 for line in run if shapes.ends_with_full_stop(line.text))
+        if stops * 10 < len(run) * 7:
+            units.append(run)  # a wrapped paragraph
+            continue
+        for line in run:  # one definition a line; a line without its full stop may still wrap
+            joins = units and units[-1][-1] in run and not shapes.ends_with_full_stop(units[-1][-1].text)
+            if joins and line.text[0].islower():
+                units[-1].append(line)
+            else:
+                units.append([line])
     while units and shapes.document_talk(definition_text(units[0])) >= 2:
         units.pop(0)
     while units and shapes.document_talk(definition_text(units[-1])) >= 2:
