@@ -171,7 +171,10 @@ def _subject_end(words: list[str], forms: list[tuple[str, ...]]) -> int | None:
     flat: list[str] = []
     ends: dict[int, int] = {}  # flattened length -> token index after it
     for index in range(start, min(len(words), start + 12)):
-        flat.extend(normalise_words(words[index]))
+        parts = normalise_words(words[index])
+        if not parts:
+            break  # punctuation ends the subject
+        flat.extend(parts)
         ends[len(flat)] = index + 1
     for form in forms:
         if tuple(flat[:len(form)]) == form and len(form) in ends:
@@ -375,6 +378,8 @@ def label_variants(label: str) -> list[str]:
     """A label and, where it carries a parenthesis, the label without it and the parenthesis:
     "Net Promoter Score (NPS)" -> itself, "Net Promoter Score", "NPS". The concepts stage
     usually splits these already; a heading it kept whole must still be found in text."""
+    if "(" not in label:
+        return [label]
     variants = [label]
     inner = re.findall(r"\(([^)]*)\)", label)
     if inner:

@@ -23,6 +23,8 @@ from kg.edges.metric_of import METRIC_LABEL_HEADS
 from kg.model import MENTIONED_IN, Concept, Edge, Entry, Evidence
 
 _NON_WORD = re.compile(r"[^\w]|_")
+# The same, leaving spaces alone: most of a text is words and spaces, and a space needs no change.
+_NON_WORD_NOR_SPACE = re.compile(r"[^\w ]|_")
 # Two spaces between definitions: no key (single spaces inside) can span two definitions.
 _SEPARATOR = "  "
 
@@ -33,7 +35,7 @@ def normalise(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # "İ" lower-cases to two characters: keep such ones as they are
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return _NON_WORD.sub(" ", lowered)
+    return _NON_WORD_NOR_SPACE.sub(" ", lowered)
 
 
 def _key(label: str) -> str:
@@ -51,58 +53,74 @@ def plural(word: str) -> str:
 
 def label_forms(concept: Concept) -> list[tuple[str, bool, str]]:
     """(normalised key, case-sensitive?, cased form) for every way a concept may be written."""
+    variants = [v for label in concept.labels for v in label_variants(label)]
+    keyed = [(variant, _key(variant)) for variant in variants]
+    keys = {key for _, key in keyed}
     forms: dict[tuple[str, bool, str], None] = {}
-    keys = {_key(v) for label in concept.labels for v in label_variants(label)}
-    for label in concept.labels:
-        for variant in label_variants(label):
-            if any(f"{_key(variant)} {head}" in keys for head in METRIC_LABEL_HEADS):
-                # "Customer Satisfaction" beside "Customer Satisfaction Score": in running text
-                # it names the quality measured, not the metric
-                continue
-            if label in concept.acronyms or _looks_like_acronym(variant):
-                cased = " ".join(_NON_WORD.sub(" ", variant).split())
-                forms[(cased.lower(), True, cased)] = None
-                forms[(cased.lower() + "s", True, cased + "s")] = None  # "KPIs"
-                continue
-            key = _key(variant)
-            if not key:
-                continue
-            words = key.split()
-            forms[(key, False, key)] = None
-            last = words[-1]
-            if last.isalpha():
-                other = singular(last) if last.endswith("s") else plural(last)
-                if other != last:
-                    variant_key = " ".join([*words[:-1], other])
-                    forms[(variant_key, False, variant_key)] = None
-    return [f for f in forms if len(f[0]) >= 2]
+    for variant, key in keyed:
+        if variant in concept.acronyms or _looks_like_acronym(variant):
+            cased = " ".join(_NON_WORD.sub(" ", variant).split())
+            forms[(cased.lower(), True, cased)] = None
+            forms[(cased.lower() + "s", True, cased + "s")] = None  # "KPIs"
+            continue
+        if not key or any(f"{key} {head}" in keys for head in METRIC_LABEL_HEADS):
+            # "Customer Satisfaction" beside "Customer Satisfaction Score": in running text
+            # it names the quality measured, not the metric
+            continue
+        forms[(key, False, key)] = None
+        head, _, last = key.rpartition(" ")
+        if last.isalpha():
+            other = singular(last) if last.endswith("s") else plural(last)
+            if other != last:
+                variant_key = f"{head} {other}" if head else other
+                forms[(variant_key, False, variant_key)] = None
+    return [form for form in forms if len(form[0]) >= 2]
 
 
 def build_automaton(concepts: list[Concept]) -> ahocorasick.Automaton | None:
-    """key -> ((concept key, case-sensitive, cased form, words in label), …)."""
-    table: dict[str, list[tuple[str, bool, str, int]]] = {}
+    """" key " -> (key length + 2, any case-sensitive?, ((concept key, case-sensitive, cased
+    form, strong), …)).
+
+    A form is strong — less often another sense of the word — when it is an acronym or has
+    several words.
+    """
+    table: dict[str, set[tuple[str, bool, str, bool]]] = {}
     for concept in concepts:
         if concept.provisional:
             continue  # its "label" is the first words of a definition
         for key, case_sensitive, cased in label_forms(concept):
-            table.setdefault(key, []).append((concept.key, case_sensitive, cased, len(key.split())))
+            strong = case_sensitive or " " in key
+            table.setdefault(key, set()).add((concept.key, case_sensitive, cased, strong))
     if not table:
         return None
     automaton = ahocorasick.Automaton()
     for key in sorted(table):
-        automaton.add_word(f" {key} ", (len(key) + 2, tuple(sorted(set(table[key])))))
+        values = tuple(sorted(table[key]))
+        cased = any(value[1] for value in values)
+        automaton.add_word(f" {key} ", (len(key) + 2, cased, values))
     automaton.make_automaton()
     return automaton
 
 
-def _sentence_at(text: str, offset: int) -> str:
-    position = 0
-    for sentence in sentences(text):
-        start = text.find(sentence, position)
-        if start <= offset < start + len(sentence):
-            return sentence
-        position = start + len(sentence)
-    return text
+class _Sentences:
+    """The sentence of a definition around an offset, each definition split once."""
+
+    def __init__(self):
+        self.spans: dict[int, list[tuple[int, str]]] = {}
+
+    def at(self, index: int, text: str, offset: int) -> str:
+        spans = self.spans.get(index)
+        if spans is None:
+            spans, position = [], 0
+            for sentence in sentences(text):
+                start = text.find(sentence, position)
+                spans.append((start, sentence))
+                position = start + len(sentence)
+            self.spans[index] = spans
+        for start, sentence in spans:
+            if start <= offset < start + len(sentence):
+                return sentence
+        return text
 
 
 def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) -> list[Edge]:
@@ -123,58 +141,57 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
     for _, text in texts:
         starts.append(position)
         position += len(text) + len(_SEPARATOR)
-    found = _scan(automaton, normalise(joined), joined, starts, texts)
+    strong, weak = config.edges.mention_confidence, config.edges.mention_one_word_confidence
+    quotes = _Sentences()
     edges: dict[tuple[str, str], Edge] = {}
-    for index, start, end, (concept_key, _, _, word_count) in found:
+    for index, start, (concept_key, _, _, is_strong) in _scan(automaton, normalise(joined), joined, starts):
         owner = owners[index]
         if concept_key == owner or (concept_key, owner) in edges:
             continue
         entry_id, text = texts[index]
-        local = start - starts[index]
-        acronym = _looks_like_acronym(joined[start:end])
-        confidence = (config.edges.mention_confidence if word_count > 1 or acronym
-                      else config.edges.mention_one_word_confidence)
+        quote = quotes.at(index, text, start - starts[index])
         edges[(concept_key, owner)] = Edge(
             MENTIONED_IN, concept_key, owner,
-            Evidence("label-in-definition", confidence, _sentence_at(text, local), entry_id))
+            Evidence("label-in-definition", strong if is_strong else weak, quote, entry_id))
     return [edges[pair] for pair in sorted(edges)]
 
 
-def _scan(automaton, normalised: str, original: str, starts: list[int],
-          texts: list[tuple[str, str]]) -> list[tuple[int, int, int, tuple]]:
-    """(definition index, start, end, the one concept named) for each chosen occurrence, in text order."""
-    chosen_all = []
-    index = 0
+def _scan(automaton, normalised: str, original: str, starts: list[int]):
+    """(definition index, start, the one concept named) for each occurrence kept, in text order."""
+    chosen: list[tuple[int, int, tuple]] = []
     pending: list[tuple[int, int, tuple]] = []
+    index = 0
 
     def flush(definition: int) -> None:
-        taken: list[tuple[int, int]] = []
+        if not pending:
+            return
+        base = starts[definition]
+        covered = bytearray(max(end for _, end, _ in pending) - base + 1)
+        kept = []
         for start, end, values in sorted(pending, key=lambda m: (m[0] - m[1], m[0])):
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+            if 1 in covered[start - base:end - base]:
                 continue  # inside, or across, a longer label already matched here
-            taken.append((start, end))
+            covered[start - base:end - base] = b"\x01" * (end - start)
             if len({value[0] for value in values}) == 1:  # a label two concepts share names neither
-                chosen_all.append((definition, start, end, values[0]))
+                kept.append((definition, start, values[0]))
+        chosen.extend(sorted(kept, key=lambda m: m[1]))
         pending.clear()
 
-    for last, (length, values) in automaton.iter(normalised):
+    next_start = starts[1] if len(starts) > 1 else len(original)
+    for last, (length, case_sensitive, values) in automaton.iter(normalised):
         start, end = last - length + 2, last  # the label's characters, without the padding
-        while index + 1 < len(starts) and start >= starts[index + 1]:
-            flush(index)
-            index += 1
-        cased = None
-        kept = []
-        for value in values:
-            if value[1]:  # an acronym: the text must have it in the same case
-                if cased is None:
-                    cased = " ".join(_NON_WORD.sub(" ", original[start:end]).split())
-                if cased != value[2]:
-                    continue
-            kept.append(value)
-        if kept:
-            pending.append((start, end, tuple(kept)))
+        if start >= next_start:
+            while index + 1 < len(starts) and start >= starts[index + 1]:
+                flush(index)
+                index += 1
+            next_start = starts[index + 1] if index + 1 < len(starts) else len(original)
+        if case_sensitive:  # an acronym: the text must have it in that case
+            cased = " ".join(_NON_WORD.sub(" ", original[start:end]).split())
+            values = tuple(value for value in values if not value[1] or value[2] == cased)
+        if values:
+            pending.append((start, end, values))
     flush(index)
-    return sorted(chosen_all, key=lambda match: (match[0], match[1]))
+    return chosen
 
 
 register(Rule(MENTIONED_IN, "a label of one concept occurs in a definition of another", infer))

@@ -1,0 +1,97 @@
+"""The broader rule on hand-built concepts: genus, head (with its guards) and metric class."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kg.config import DEFAULT, Config, EdgeConfig
+from kg.edges import broader
+from kg.model import BROADER, Concept, Entry
+
+
+def glossary(*items: tuple[str, str]) -> tuple[list[Concept], dict[str, Entry]]:
+    """Concepts keyed by their slugged label, one entry each: ("Term", "definition")."""
+    concepts, entries = [], {}
+    for ordinal, (label, definition) in enumerate(items, 1):
+        entry = Entry("g", ordinal, label, definition, ordinal=ordinal)
+        entries[entry.id] = entry
+        concepts.append(Concept(label.lower().replace(" ", "-"), label, entries=(entry.id,)))
+    return concepts, entries
+
+
+def pairs(concepts, entries, config: Config = DEFAULT) -> dict[tuple[str, str], str]:
+    return {(e.source, e.target): e.evidence.method for e in broader.infer(concepts, entries, config)}
+
+
+def test_genus_links_the_definitions_genus_to_a_concept():
+    found = pairs(*glossary(
+        ("Ticket", "A record of a customer request."),
+        ("Urgent Ticket", "A customer service ticket that requires immediate attention."),
+        ("Warm Transfer", "A type of call transfer in which the agent introduces the caller."),
+        ("Call Transfer", "The act of moving a call to another agent."),
+    ))
+    assert set(found) == {("urgent-ticket", "ticket"), ("warm-transfer", "call-transfer")}
+    assert found[("warm-transfer", "call-transfer")] == "genus"
+
+
+def test_head_links_a_label_to_its_tail_when_the_definition_agrees():
+    found = pairs(*glossary(
+        ("Call Center", "A centralized facility that handles calls."),
+        ("Inbound Call Center", "An inbound call center handles incoming calls, like any call center."),
+        ("Call Routing", "The process of directing calls to agents in a call center."),
+        ("Ticket", "A record of a customer request."),
+        ("Ticketing System", "Software that manages every ticket."),
+        ("Agent", "A person who helps customers."),
+        ("Agent Console", "The interface used by an agent to manage tickets."),
+    ))
+    assert found == {("inbound-call-center", "call-center"): "head"}
+
+
+def test_head_is_vetoed_by_a_genus_that_names_something_else():
+    concepts, entries = glossary(
+        ("Defects", "Flaws in a product."),
+        ("Zero Defects", "A quality assurance philosophy that strives for error-free delivery."),
+        ("Sauce", "A liquid food served with other foods."),
+        ("Hollandaise Sauce", "An emulsion of egg yolk and butter, one of the classic sauces."),
+        ("Churn", "The loss of customers."),
+        ("Open Churn", "Open churn happens when customers leave and say so."),
+    )
+    edges = {(e.source, e.target): e for e in broader.infer(concepts, entries, DEFAULT)}
+    assert ("zero-defects", "defects") not in edges
+    assert edges[("hollandaise-sauce", "sauce")].confidence == DEFAULT.edges.head_confirmed_confidence
+    assert edges[("open-churn", "churn")].confidence == DEFAULT.edges.head_unconfirmed_confidence
+
+
+def test_a_metric_is_never_a_kind_of_a_non_metric_by_its_head():
+    found = pairs(*glossary(
+        ("Resolution", "The successful completion of a case."),
+        ("First Contact Resolution", "First Contact Resolution measures the percentage of issues "
+                                     "resolved on the first contact."),
+    ))
+    assert ("first-contact-resolution", "resolution") not in found
+
+
+def test_metrics_are_narrower_than_the_glossarys_metric_concept():
+    concepts, entries = glossary(
+        ("Metric", "A quantifiable measure used to track performance."),
+        ("Churn Rate", "The share of customers lost in a period."),
+        ("Speed of Answer", "The average time it takes an agent to pick up a call."),
+        ("Downtime", "The time during which a service is unavailable."),
+    )
+    edges = {(e.source, e.target): e for e in broader.infer(concepts, entries, DEFAULT)}
+    assert set(edges) == {("churn-rate", "metric"), ("speed-of-answer", "metric")}
+    assert edges[("churn-rate", "metric")].evidence.method == "metric-class"
+    assert edges[("speed-of-answer", "metric")].evidence.quote == (
+        "The average time it takes an agent to pick up a call.")
+
+
+def test_methods_can_be_switched_off_and_every_edge_carries_evidence():
+    concepts, entries = glossary(
+        ("Ticket", "A record of a customer request."),
+        ("Urgent Ticket", "A ticket that requires immediate attention."),
+    )
+    edges = broader.infer(concepts, entries, DEFAULT)
+    assert [(e.kind, e.evidence.method, e.evidence.entry) for e in edges] == [(BROADER, "genus", "g-2")]
+    assert edges[0].evidence.quote == "A ticket that requires immediate attention."
+    only_head = Config(edges=replace(EdgeConfig(), broader_methods=("head",)))
+    assert [e.evidence.method for e in broader.infer(concepts, entries, only_head)] == ["head"]

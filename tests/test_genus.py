@@ -1,0 +1,91 @@
+"""The genus phrase finder: what a definition says its term is."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.edges.genus import LabelIndex, find_genus, singular, term_verb
+from kg.model import Concept
+
+
+@pytest.mark.parametrize("definition, labels, phrase", [
+    ("An agent is a customer service representative who assists customers.", ("Agent",),
+     "customer service representative"),
+    ("A metric that measures how much effort customers need.", ("Customer Effort Score",), "metric"),
+    ("A type of call transfer in which the customer is introduced first.", ("Warm Transfer",),
+     "call transfer"),
+    ("Support metrics are the key performance indicators (KPIs) used to measure support.",
+     ("Support Metrics",), "key performance indicators"),
+    ("Response time refers to the amount of time it takes to reply.", ("Response Time",), "amount"),
+    ("This is the average time it takes for an agent to answer a call.", ("Average Speed of Answer",),
+     "average time"),
+    ("Net Promoter Score (NPS) is a metric used to measure loyalty.", ("Net Promoter Score", "NPS"),
+     "metric"),
+    ("CSAT is a key metric that measures satisfaction.", ("Customer Satisfaction (CSAT)",), "key metric"),
+    ("A customer’s expression of dissatisfaction with a product.", ("Complaint",), "expression"),
+    ("The specific support agent or team member designated to handle a ticket.", ("Assignee",),
+     "specific support agent or team member"),
+    ("A customer relationship management (CRM) platform that provides tools.", (),
+     "customer relationship management (CRM) platform"),
+    ("A cooking method similar to braising in which food is submerged.", ("Stewing",), "cooking method"),
+    ("Follow-up in customer service is the practice of contacting a customer.", ("Follow-Up",),
+     "practice"),
+    ("An approach to customer service that emphasizes natural communication.", ("Conversational",),
+     "customer service"),
+    ("A form of diabetes in which the body resists insulin.", ("Type 2 Diabetes",), "diabetes"),
+    ("A record or case representing a customer inquiry.", (), "record or case"),
+])
+def test_genus_phrase(definition, labels, phrase):
+    genus = find_genus(definition, labels)
+    assert genus is not None and genus.phrase == phrase
+    assert genus.phrase in genus.sentence
+
+
+@pytest.mark.parametrize("definition, labels", [
+    ("Deflection rate measures the percentage of customer inquiries resolved.", ("Deflection Rate",)),
+    ("Occurs when multiple agents respond to the same ticket.", ("Agent Collision",)),
+    ("Capturing telephone interactions between agents and customers.", ("Call Recording",)),
+    ("Gamification involves integrating game-like elements.", ("Gamification",)),
+    ("When customers add items to a cart but leave.", ("Abandoned Cart",)),
+    ("An End of Life (EOL) policy outlines when a product is retired.", ("End of Life Policy",)),
+    ("", ("Empty",)),
+])
+def test_no_genus_where_the_definition_names_none(definition, labels):
+    assert find_genus(definition, labels) is None
+
+
+def test_light_head_is_marked_and_coordination_with_and_links_nothing():
+    assert find_genus("An approach to customer service that works.", ()).light
+    assert not find_genus("A quick sauce made in the pan.", ()).light
+    assert find_genus("Tools and techniques for analysing data.", ()).conjuncts == ()
+    assert find_genus("A centralized team or facility that handles calls.", ()).conjuncts == (
+        ("centralized", "team"), ("facility",))
+
+
+def test_head_is_singular_and_only_the_first_sentence_counts():
+    genus = find_genus("Macros are predefined responses that agents use. A tool is a thing.", ("Macros",))
+    assert genus.head == "response"
+    assert genus.sentence == "Macros are predefined responses that agents use."
+
+
+def test_singular_keeps_words_that_only_look_plural():
+    assert [singular(w) for w in ["tickets", "Channels", "status", "analysis", "business", "data"]] == [
+        "ticket", "channel", "status", "analysis", "business", "data"]
+
+
+def test_term_verb_reads_the_verb_after_the_term():
+    assert term_verb("Net Promoter Score (NPS) measures customer loyalty.", ("Net Promoter Score",)) == (
+        "measures", "customer loyalty.")
+    assert term_verb("A metric that measures loyalty.", ("Net Promoter Score",)) is None
+
+
+def test_label_index_links_the_longest_tail_and_refuses_to_guess():
+    concepts = [Concept("ticket", "Ticket"), Concept("support-ticket", "Support Ticket"),
+                Concept("queue", "Queue"), Concept("queue-2", "Queues"),
+                Concept("draft", "Ticket", provisional=True)]
+    index = LabelIndex(concepts)
+    assert index.link(("urgent", "support", "tickets")) == ("support-ticket", 1)
+    assert index.link(("customer", "service", "ticket")) == ("ticket", 2)
+    assert index.link(("ticket",), exclude="ticket") is None
+    assert index.link(("queue",)) is None  # "Queue" and "Queues" are two concepts: ambiguous
+    assert index.heads("tickets") == {"ticket", "support-ticket"}
