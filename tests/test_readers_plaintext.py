@@ -137,3 +137,12 @@ def test_one_missing_full_stop_does_not_glue_headless_definitions():
                      + ["A plant that lives for many", "years."]) + "\n"
     assert [d for _, d in _pairs(text)] == complete[:3] + [
         "The part of a plant that grows underground"] + complete[3:] + ["A plant that lives for many years."]
+
+
+def test_a_few_short_lines_among_headless_definitions_do_not_make_a_headed_file():
+    sentences = [f"A definition number {n} of something that matters." for n in range(12)]
+    text = "\n".join(sentences[:4] + ["The rate of churn"] + sentences[4:8] + ["Free time"]
+                     + sentences[8:]) + "\n"
+    entries = _read(text).entries
+    # the short lines read as section labels; every sentence stays a definition of its own
+    assert [e.definition for e in entries] == sentences and all(e.headword is None for e in entries)

@@ -82,10 +82,11 @@ def read_lines(lines: list[Line | None], key: str, headless: bool = True) -> Ext
     inline_count = sum(1 for line in lines if line and line.inline)
     blocks = split_blocks(lines)
     headed_count = sum(1 for block in blocks if block.head and block.lines)
-    text_runs = _count_text_runs(lines)
+    text_units = _count_text_units(lines)
     if inline_count >= 2 and inline_count >= headed_count:
         return read_inline(lines, key)
-    if headed_count >= 2 and headed_count * 10 >= text_runs * 3:
+    # Headings carry most of the text, or a few stray short lines sit among headless definitions.
+    if headed_count >= 2 and headed_count * 4 >= text_units:
         return read_headed(blocks, key)
     return read_headless(lines, key) if headless else Extraction()
 
@@ -175,13 +176,18 @@ def definition_text(lines: list[Line]) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _count_text_runs(lines: list[Line | None]) -> int:
-    runs, inside = 0, False
+def _count_text_units(lines: list[Line | None]) -> int:
+    """How many definitions the text could hold: its sentence-ending lines, one at least per run."""
+    units, run_stops, inside = 0, 0, False
     for line in lines:
         is_text = line is not None and not line.heading and not line.boundary
-        runs += is_text and not inside
+        if is_text:
+            run_stops += shapes.ends_with_full_stop(line.text)
+        elif inside:
+            units += max(1, run_stops)
+            run_stops = 0
         inside = is_text
-    return runs
+    return units + (max(1, run_stops) if inside else 0)
 
 
 # --- inline: "Term: definition" -------------------------------------------------------------
