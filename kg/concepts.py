@@ -460,28 +460,37 @@ def _headless_scores(headless: list[int], clusters: dict[int, list[int]], items:
 
     A concept is scored by the cosine between the headless definition and the centroid of its
     definitions (on the bundled gold this ranks the right concept first more often than the
-    best single definition: 31 against 29 of 47). Candidates come from an inverted index
-    over words in at most 5% of the definitions, plus the entry's four rarest words, so a
-    large build never compares every headless entry with every concept.
+    best single definition: 31 against 29 of 47). Candidates come from an inverted index over
+    words shared by at most 500 concepts, so a large build never compares every headless
+    entry with every concept.
     """
-    common = max(20, similarity.total // 20)
+    # a word shared by many concepts says little about which one a definition belongs to, and
+    # its long posting list would make this step quadratic; the cap is fixed, not a share,
+    # so the cost per headless entry stays bounded as the build grows
+    common = _MAX_POSTINGS
     centroids = {root: similarity.centroid([items[m].entry.id for m in members])
                  for root, members in clusters.items()}
-    postings: dict[str, list[int]] = defaultdict(list)
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for root in sorted(centroids):
-        for token in centroids[root]:
-            postings[token].append(root)
+        for token, weight in centroids[root].items():
+            postings[token].append((root, weight))
     scores: dict[int, list[tuple[float, int]]] = {}
     for h in headless:
         vector = similarity.vector(items[h].entry.id)
-        by_rarity = sorted(vector, key=lambda t: (similarity.document_frequency[t], t))
-        probe = set(by_rarity[:4]) | {t for t in vector if similarity.document_frequency[t] <= common}
-        roots = set()
-        for token in probe:
-            roots.update(postings.get(token, ()))
-        ranked = [(cosine(vector, centroids[root]), root) for root in roots]
+        partial: dict[int, float] = defaultdict(float)
+        for token, weight in vector.items():
+            posted = postings.get(token, ())
+            if len(posted) <= common:
+                for root, centroid_weight in posted:
+                    partial[root] += weight * centroid_weight
+        shortlist = sorted(partial, key=lambda root: (-partial[root], root))[:_SHORTLIST]
+        ranked = [(cosine(vector, centroids[root]), root) for root in shortlist]
         scores[h] = sorted(ranked, key=lambda pair: (-pair[0], pair[1]))
     return scores
+
+
+_MAX_POSTINGS = 500  # concepts sharing a word, beyond which the word is not distinctive
+_SHORTLIST = 20  # concepts scored in full per headless entry, by their distinctive-word overlap
 
 
 def _attach_headless(headless: list[int], items: list[_Labelled], unions: _Clusters,

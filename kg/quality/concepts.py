@@ -67,9 +67,11 @@ def _normal(text: str) -> str:
 
 
 class _Index:
-    """Gold names resolved to entry ids of one run."""
+    """Gold names resolved to entry ids of one run; `keys` maps gold file names to the
+    run's source keys (default: the file name's stem)."""
 
-    def __init__(self, entries: list[Entry]):
+    def __init__(self, entries: list[Entry], keys: dict[str, str] | None = None):
+        self.keys = keys or {}
         self.by_headword: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.headless: list[Entry] = []
         for entry in entries:
@@ -80,19 +82,23 @@ class _Index:
 
     def ids(self, member: list[str]) -> list[str]:
         file, headword = member
-        return self.by_headword.get((source_key(file), _normal(headword)), [])
+        return self.by_headword.get((self.source(file), _normal(headword)), [])
+
+    def source(self, file: str) -> str:
+        return self.keys.get(file) or source_key(file)
 
     def headless_entry(self, file: str, starts: str) -> Entry | None:
         prefix = _normal(starts)
         for entry in self.headless:
-            if entry.source == source_key(file) and _normal(entry.text).startswith(prefix):
+            if entry.source == self.source(file) and _normal(entry.text).startswith(prefix):
                 return entry
         return None
 
 
-def evaluate(entries: list[Entry], concepts: list[Concept], gold: dict) -> dict:
+def evaluate(entries: list[Entry], concepts: list[Concept], gold: dict,
+             keys: dict[str, str] | None = None) -> dict:
     """Every figure of one row, and the wrong merges and attachments by name."""
-    index = _Index(entries)
+    index = _Index(entries, keys)
     concept_of = {entry_id: n for n, c in enumerate(concepts) for entry_id in c.entries}
     by_id = {e.id: e for e in entries}
     gold_cluster: dict[str, int] = {}
