@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal
 
+from dataclasses import replace
+
 from kg.concepts import form_concepts
+from kg.config import DEFAULT
 from kg.edges import infer_edges
 from kg.errors import KgError
 from kg.exporters import render_all
@@ -23,7 +26,7 @@ from kg.graph import assemble
 from kg.identifiers import (IriLock, assign_keys, concept_slug, identity, normalise_label,
                             parse_lock, updated_lock)
 from kg.manifest import default_scheme
-from kg.model import Concept, Document, Source
+from kg.model import Concept, Document, Entry, Source
 from kg.readers import READERS, _load_builtin_readers, extract
 from kg.readers.decode import decode_bytes
 
@@ -82,7 +85,10 @@ def _check_entries(document: Document, extraction) -> None:
             assert 1 <= entry.line <= lines, f"line {entry.line} outside 1..{lines}: {entry!r}"
 
 
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the suite explores the same few thousand cases on every run and machine, so a
+# red test is reproducible; the explicit examples pin the reader and edge bugs reported so far.
+FAST = settings(max_examples=300, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.mark.parametrize("forced", [None, *READER_NAMES])
@@ -93,15 +99,25 @@ def test_arbitrary_text_never_crashes_a_reader(forced, text):
     _check_entries(document, _read(document, forced))
 
 
-@pytest.mark.parametrize("forced", [None, *READER_NAMES])
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MARKDOWN_EMPTY_HEADWORD = pytest.mark.xfail(
+    strict=True, raises=AssertionError,
+    reason="kg/readers/markdown.py turns the heading '## :' into an entry with headword '' "
+           "('## 0\\n\\n0\\n## :\\n\\n0–0'); reported to the lead for the readers engineer")
+
+
+@pytest.mark.parametrize("forced", [None, *(pytest.param(name, marks=MARKDOWN_EMPTY_HEADWORD)
+                                            if name == "markdown" else name for name in READER_NAMES)])
+@example(text="0: <?\n>\x1f")  # lxml refused the control character (fixed in cac2539)
+@example(text="## 0\n\n0\n## :\n\n0–0\n## 0\n\n0\n0")
+@settings(max_examples=200, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(text=glossary_text())
 def test_glossary_shaped_text_gives_only_whole_entries(forced, text):
     document = _document(text)
     _check_entries(document, _read(document, forced))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(raw=st.binary(max_size=300))
 def test_arbitrary_bytes_decode_or_are_refused_and_then_read(raw):
     try:
@@ -113,12 +129,17 @@ def test_arbitrary_bytes_decode_or_are_refused_and_then_read(raw):
     _check_entries(document, _read(document, None))
 
 
-def _graph_of(document: Document, extraction):
+def _graph_of(document: Document, extraction, config=DEFAULT):
     entries = extraction.entries
-    concepts = assign_keys(form_concepts(entries), None, {e.id: e.text for e in entries})
-    edges = infer_edges(concepts, {e.id: e for e in entries})
+    concepts = assign_keys(form_concepts(entries, config), None, {e.id: e.text for e in entries})
+    edges = infer_edges(concepts, {e.id: e for e in entries}, config)
     return assemble(default_scheme("prop"), [document.source], entries, concepts, edges,
-                    extraction.findings)
+                    extraction.findings, config)
+
+
+def _xml_allows(text: str) -> bool:
+    """XML 1.0's Char production: no C0 control but tab and newline, no U+FFFE or U+FFFF."""
+    return not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", text)
 
 
 def _literals(content: bytes, form: str) -> set[str]:
@@ -126,30 +147,45 @@ def _literals(content: bytes, form: str) -> set[str]:
     return {str(o) for o in graph.objects() if isinstance(o, Literal)}
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError,
-                   reason="kg/edges/genus.py:294 IndexError on a definition ending in '.' "
-                          "(e.g. 'a small gadget.'); reported to the lead for the edges engineer")
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+GENUS_INDEX_ERROR = pytest.mark.xfail(
+    strict=True, raises=IndexError,
+    reason="kg/edges/genus.py _noun_phrase: IndexError on a definition ending in '.' "
+           "(e.g. 'a small gadget.'); reported to the lead for the edges engineer")
+
+
+# Every rule, and no edge rule at all: the second keeps the round trip of the readers,
+# concepts and exporters tested while an edge rule is broken.
+NO_EDGE_RULES = replace(DEFAULT, edges=replace(DEFAULT.edges, enabled=()))
+CONFIGS = [pytest.param(DEFAULT, id="every-rule", marks=GENUS_INDEX_ERROR),
+           pytest.param(NO_EDGE_RULES, id="no-edge-rule")]
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+@example(text="Widget: a small gadget.\nGizmo: a widget with a motor.")
+@settings(max_examples=100, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(text=glossary_text())
-def test_what_is_read_survives_the_export(text):
+def test_what_is_read_survives_the_export(config, text):
     document = _document(text)
     extraction = _read(document, None)
     assume(extraction is not None and extraction.entries)
-    kg = _graph_of(document, extraction)
+    kg = _graph_of(document, extraction, config)
     files = render_all(kg, ["rdf", "skos"])
     full = _literals(files["prop.ttl"], "turtle")
     missing = [e.text for e in kg.entries if e.text not in full]
     assert missing == [], "definitions lost in prop.ttl"
+    xml_safe = all(_xml_allows(e.text) and _xml_allows(e.headword or "") for e in kg.entries)
     for name, content in files.items():
         form = next((f for ext, f in RDF_FORMATS.items() if name.endswith(ext)), None)
-        if form:
+        # RDF/XML and control characters: test_control_characters_survive_every_rdf_file.
+        if form and (form != "xml" or xml_safe):
             _literals(content, form)  # parses
 
 
 # --- labels, slugs and the lock ---------------------------------------------------------------
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=1500, deadline=None, derandomize=True)
 @given(label=st.text(ANY_CHARACTER, max_size=120))
 def test_any_label_gives_a_valid_slug_and_a_stable_normal_form(label):
     slug = concept_slug(label)
@@ -179,7 +215,7 @@ def concept_sets(draw):
 DEFINITIONS = {f"e-{n}": f"definition number {n % 5}" for n in range(10)}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(before=concept_sets(), after=concept_sets())
 def test_keys_are_unique_valid_and_a_second_build_changes_nothing(before, after):
     first = assign_keys(before, None, DEFINITIONS)
@@ -197,3 +233,80 @@ def test_keys_are_unique_valid_and_a_second_build_changes_nothing(before, after)
         if facts.count(own) == 1:
             assert rebuilt.key == concept.key
     assert updated_lock(lock, again, DEFINITIONS).slugs.keys() == lock.slugs.keys()
+
+
+# --- what we emit is safe ---------------------------------------------------------------------
+
+# No "\r": kg.readers.decode turns every line ending into "\n" before any reader runs.
+HOSTILE = ['He said "hi", then \\ left \\" and \\n', 'line one\nline two\n\nline """three"""',
+           "<script>alert('x')</script> ]]> &amp; ''' <!-- -->", "ends with a backslash \\",
+           "a literal \"@en ^^<http://example.org/x> . _:b0 <http://evil/> # not a comment",
+           "rtl \u202e override, \u2028 line separator, zero\u200bwidth, 顧客満足度 🙂",
+           "{{ template }} ${shell} `tick` %s \t tab"]
+# Characters XML 1.0 cannot hold at all; a decoded file can still contain them.
+CONTROL = ["a form\x0cfeed from a page break", "a \x01 start-of-heading and \x1b escape",
+           "a non-character \uffff from a broken export"]
+
+
+def _hostile_graph(definitions: list[str], headword: str = 'Term "q" <b>&', config=DEFAULT):
+    entries = [Entry("hostile", n, f"{headword} {n}", text, ordinal=n)
+               for n, text in enumerate(definitions, 1)]
+    concepts = assign_keys(form_concepts(entries, config), None, {e.id: e.text for e in entries})
+    edges = infer_edges(concepts, {e.id: e for e in entries}, config)
+    source = Source(key="hostile", path="hostile.txt", title="Hostile <b>\"title\"</b>")
+    return assemble(default_scheme("hostile"), [source], entries, concepts, edges, [], config)
+
+
+def _check_every_rdf_file(files: dict[str, bytes], texts: list[str]) -> list[str]:
+    rdf_files = [name for name in files if any(name.endswith(ext) for ext in RDF_FORMATS)]
+    assert rdf_files, "the build wrote no RDF file"
+    for name in rdf_files:
+        form = next(f for ext, f in RDF_FORMATS.items() if name.endswith(ext))
+        literals = _literals(files[name], form)
+        missing = [text for text in texts if text not in literals]
+        assert missing == [], f"{name} lost or altered {missing!r}"
+    return rdf_files
+
+
+def test_hostile_text_survives_every_rdf_file_exactly():
+    kg = _hostile_graph(HOSTILE)
+    files = render_all(kg)
+    written = _check_every_rdf_file(files, [e.text for e in kg.entries])
+    assert {".ttl", ".jsonld", ".nt", ".rdf"} <= {"." + name.rsplit(".", 1)[1] for name in written}
+
+
+@pytest.mark.xfail(strict=True, reason="the RDF/XML writer (NAME.skos.rdf) puts C0 control characters "
+                   "such as \\x0c (and \\uffff) into the XML raw, which no XML parser accepts; reported to the lead "
+                   "for the RDF exporters engineer (strip them, or have the reader drop them)")
+def test_control_characters_survive_every_rdf_file():
+    kg = _hostile_graph(CONTROL)
+    _check_every_rdf_file(render_all(kg), [e.text for e in kg.entries])
+
+
+def test_glossary_markup_never_becomes_markup_in_the_explorer():
+    """The explorer shows glossary text only as text: hostile definitions add no <script>."""
+    benign = render_all(_hostile_graph(["plain words"] * len(HOSTILE), "Term"), ["html"])
+    hostile = render_all(_hostile_graph(HOSTILE), ["html"])
+    for name, page in hostile.items():
+        lowered, baseline = page.lower(), benign[name].lower()
+        # The page's own code has tags in it; the glossary's text must add none.
+        for tag in (b"<script", b"</script", b"<b>", b"<!--"):
+            assert lowered.count(tag) == baseline.count(tag), tag
+        assert b"<script>alert('x')" not in lowered
+
+
+# Every character XML 1.0 allows (its Char production); readers strip a definition's ends.
+# Never "\r": decoding makes every line ending "\n" before any reader runs.
+PRINTABLE = st.one_of(TRICKY, ANY_CHARACTER).filter(lambda ch: _xml_allows(ch) and ch != "\r")
+DEFINITION = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(PRINTABLE, min_size=1, max_size=20)),
+                      min_size=1, max_size=4).map(lambda parts: "".join(parts).strip()).filter(bool)
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(DEFINITION, min_size=1, max_size=4))
+@example(texts=["a small gadget."])
+def test_any_printable_definition_survives_every_rdf_file(config, texts):
+    kg = _hostile_graph(texts, config=config)
+    _check_every_rdf_file(render_all(kg, ["rdf", "skos"]), [e.text for e in kg.entries])
