@@ -19,6 +19,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph
@@ -36,6 +37,12 @@ FORMATS = ("text", "json")
 
 def local_name(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/#"))[-1]
+
+
+@lru_cache(maxsize=4096)
+def _property_name(iri: str) -> str:
+    """A predicate's local name; a graph has few predicates and many triples, hence the cache."""
+    return local_name(iri)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -89,9 +96,21 @@ class Snapshot:
     edges: frozenset[tuple[str, str, str]]  # (kind, source, target)
     evidence: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)  # edge -> methods
 
-    def label(self, concept: str) -> str:
-        prefs = sorted(t for c, p, t, _ in self.labels if c == concept and p == "prefLabel")
-        return prefs[0] if prefs else local_name(concept)
+    def preferred(self) -> dict[str, list[str]]:
+        """Concept -> its preferred labels as sorted literals ('"text"@lang'), in one pass."""
+        found: dict[str, list[str]] = {}
+        for concept, prop, text, language in self.labels:
+            if prop == "prefLabel":
+                found.setdefault(concept, []).append(_literal(text, language))
+        return {concept: sorted(literals) for concept, literals in found.items()}
+
+    def names(self) -> dict[str, str]:
+        """Concept -> a label to show: its first preferred label, else its IRI's local name."""
+        texts: dict[str, list[str]] = {}
+        for concept, prop, text, _ in self.labels:
+            if prop == "prefLabel":
+                texts.setdefault(concept, []).append(text)
+        return {c: min(texts[c]) if c in texts else local_name(c) for c in self.concepts}
 
 
 def load_snapshot(path: Path) -> Snapshot:
@@ -110,10 +129,10 @@ def snapshot(file: str, triples: list) -> Snapshot:
             statements.setdefault(subject, {}).setdefault(predicate[len(RDF_NS):], []).append(obj.value)
             continue
         if subject not in concepts:
-            if local_name(predicate) == "method" and isinstance(obj, pyoxigraph.Literal):
+            if _property_name(predicate) == "method" and isinstance(obj, pyoxigraph.Literal):
                 statements.setdefault(subject, {}).setdefault("method", []).append(obj.value)
             continue
-        name = local_name(predicate)
+        name = _property_name(predicate)
         if isinstance(obj, pyoxigraph.Literal):
             if predicate.startswith(SKOS_NS) and name in LABEL_PROPERTIES:
                 labels.add((subject, name, obj.value, obj.language or ""))
@@ -176,12 +195,9 @@ COUNTED = ("concepts_added", "concepts_removed", "relabelled", "labels_added", "
 
 def diff_graphs(old: Snapshot, new: Snapshot) -> GraphDiff:
     kept = old.concepts & new.concepts
-    relabelled = []
-    for concept in sorted(kept):
-        before = _prefs(old, concept)
-        after = _prefs(new, concept)
-        if before != after:
-            relabelled.append((concept, " | ".join(before), " | ".join(after)))
+    old_prefs, new_prefs = old.preferred(), new.preferred()
+    relabelled = [(c, " | ".join(old_prefs.get(c, [])), " | ".join(new_prefs.get(c, [])))
+                  for c in sorted(kept) if old_prefs.get(c) != new_prefs.get(c)]
     # Preferred-label changes are reported as relabellings, the other labels one by one.
     old_labels = {l for l in old.labels if l[0] in kept and l[1] != "prefLabel"}
     new_labels = {l for l in new.labels if l[0] in kept and l[1] != "prefLabel"}
@@ -191,7 +207,7 @@ def diff_graphs(old: Snapshot, new: Snapshot) -> GraphDiff:
                     for edge in sorted(old.edges & new.edges)
                     if edge in old.evidence and edge in new.evidence
                     and old.evidence[edge] != new.evidence[edge]]
-    names = {c: old.label(c) for c in old.concepts} | {c: new.label(c) for c in new.concepts}
+    names = old.names() | new.names()
     return GraphDiff(
         old=old.file, new=new.file,
         concepts_added=tuple(sorted(new.concepts - old.concepts)),
@@ -206,11 +222,6 @@ def diff_graphs(old: Snapshot, new: Snapshot) -> GraphDiff:
         reattributed=tuple(reattributed),
         names=names,
     )
-
-
-def _prefs(snapshot: Snapshot, concept: str) -> list[str]:
-    return sorted(_literal(t, lang) for c, p, t, lang in snapshot.labels
-                  if c == concept and p == "prefLabel")
 
 
 def _literal(text: str, language: str) -> str:
@@ -258,7 +269,9 @@ def render_json(change: GraphDiff) -> str:
 
 
 def render_text(change: GraphDiff) -> str:
-    name = lambda iri: change.names.get(iri, local_name(iri))  # noqa: E731 - a local shorthand
+    def name(iri: str) -> str:
+        return change.names.get(iri) or local_name(iri)
+
     counts = change.counts()
     kinds = ", ".join(f"{kind} +{n['added']} -{n['removed']}" for kind, n in change.edges_by_kind().items())
     lines = [f"kg diff {change.old} -> {change.new}", ""]
