@@ -51,12 +51,15 @@ class EdgeConfig:
     min_confidence: float = 0.5  # edges below this are dropped
     max_broader: int = 3  # broader concepts kept per concept, by confidence
     # Methods each rule may use (kg/edges/broader.py, metric_of.py); drop one to switch it off.
-    broader_methods: tuple[str, ...] = ("genus", "head", "metric-class")
+    broader_methods: tuple[str, ...] = ("genus", "genus-modifier", "head", "such-as", "metric-class")
     metric_of_methods: tuple[str, ...] = ("metric-measures", "metric-label")
     # Confidence per method: how often, on the fixture and bundled glossaries, such a link held.
     genus_confidence: float = 0.9  # the genus phrase is a concept's label
     genus_stripped_confidence: float = 0.8  # …once its leading modifiers are dropped
     genus_light_confidence: float = 0.65  # "an approach to X": X, through a light noun
+    genus_modifier_confidence: float = 0.6  # "a quality assurance philosophy": Quality Assurance
+    such_as_confidence: float = 0.7  # "channels such as live chat": Live Chat -> Channels
+    such_as_term_confidence: float = 0.65  # "AI technologies that…, such as chatbots" -> the term
     head_confirmed_confidence: float = 0.85  # "Urgent Ticket" -> Ticket, the definition agrees
     head_unconfirmed_confidence: float = 0.6  # …the definition neither agrees nor disagrees
     metric_class_confidence: float = 0.75  # a metric -> the glossary's "Metric" concept

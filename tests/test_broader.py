@@ -52,12 +52,15 @@ def test_head_is_vetoed_by_a_genus_that_names_something_else():
         ("Defects", "Flaws in a product."),
         ("Zero Defects", "A quality assurance philosophy that strives for error-free delivery."),
         ("Sauce", "A liquid food served with other foods."),
-        ("Hollandaise Sauce", "An emulsion of egg yolk and butter, one of the classic sauces."),
+        ("Hollandaise Sauce", "An emulsion of egg yolk and butter, classed as one of the sauces."),
+        ("Ticket", "A record of a customer request."),
+        ("Pending Ticket", "The second stage of a support ticket, before an agent closes the ticket."),
         ("Churn", "The loss of customers."),
         ("Open Churn", "Open churn happens when customers leave and say so."),
     )
     edges = {(e.source, e.target): e for e in broader.infer(concepts, entries, DEFAULT)}
     assert ("zero-defects", "defects") not in edges
+    assert ("pending-ticket", "ticket") not in edges  # a stage of a ticket, only mentioning one
     assert edges[("hollandaise-sauce", "sauce")].confidence == DEFAULT.edges.head_confirmed_confidence
     assert edges[("open-churn", "churn")].confidence == DEFAULT.edges.head_unconfirmed_confidence
 

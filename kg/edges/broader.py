@@ -5,9 +5,14 @@
 - head: the label's tail is another concept's label ("Inbound Call Center" -> Call Center), and
   the definition agrees: its genus has the same head, the two definitions share a genus, or the
   head concept is named in it outside the term itself. A definition whose genus says otherwise
-  and never names the head ("Zero Defects: a quality assurance philosophy…") vetoes the link;
-  one that says nothing either way leaves it at a lower confidence. Only a tail counts, so "Call Routing" is never a
+  ("Zero Defects: a quality assurance philosophy…", "Pending Ticket: the second stage of a
+  ticket") vetoes the link unless it also says the term is one ("…, classed as one of the
+  sauces"); one that says nothing either way leaves it at a lower confidence. Only a tail counts, so "Call Routing" is never a
   kind of "Call Center", "Ticketing System" never a "Ticket", "Agent Console" never an "Agent".
+- genus-modifier: a genus that says how, not what ("a quality assurance philosophy", "a customer
+  service approach") -> the concept its modifier names.
+- such-as: Hearst's pattern in any definition, "channels such as live chat and email" -> Live
+  Chat is a kind of Channels.
 - metric-class: a metric (see metric_of.metric_signal) -> the glossary's own "Metric" concept.
 
 Cycles, links implied by a longer chain and surplus parents are pruned by kg.graph.
@@ -19,10 +24,22 @@ import re
 
 from kg.config import Config
 from kg.edges import Rule, register
-from kg.edges.genus import VAGUE_HEADS, Genus, LabelIndex, genera, match_key, normalise_words
+from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex, genera,
+                            match_key, normalise_words, sentences)
 from kg.edges.metric_of import metric_genus, metric_keys
 from kg.model import BROADER, Concept, Edge, Entry, Evidence
 
+# Genus heads that say how rather than what: "a quality assurance philosophy", "a customer
+# service approach" — the modifier names what the term is a kind of.
+MANNER_HEADS = frozenset(
+    "philosophy approach strategy methodology practice technique method principle discipline".split())
+# "channels such as live chat, email or phone": each example is a kind of the phrase before.
+_SUCH_AS = re.compile(r",?\s*\b(such as|including|for example|for instance|e\.g\.|like)\b,?\s*",
+                      re.IGNORECASE)
+_NOT_EXAMPLES_AFTER = frozenset("would feel feels look looks seem seems something just more much "
+                                "feel felt act acts".split())
+_EXAMPLES_END = re.compile(r"[.;:()\u2014]|\betc\b|\b(?:that|which|who|to|so|because|in order)\b",
+                           re.IGNORECASE)
 # Labels of the concept every metric is narrower than.
 METRIC_CLASS_LABELS = frozenset({("metric",), ("measure",), ("measurement",),
                                  ("performance", "metric")})
@@ -31,9 +48,18 @@ METRIC_CLASS_LABELS = frozenset({("metric",), ("measure",), ("measurement",),
 def _genus_edges(concept: Concept, found: list[tuple[str, Genus]], index: LabelIndex,
                  config: Config) -> list[Edge]:
     edges = []
+    use_modifier = "genus-modifier" in config.edges.broader_methods
     for entry_id, genus in found:
         for phrase in genus.conjuncts:
             link = index.link(phrase, exclude=concept.key)
+            if link is None and use_modifier and phrase[-1] in MANNER_HEADS and len(phrase) > 1:
+                # "a quality assurance philosophy": the kind of thing is in the modifier
+                link = index.link(phrase[:-1], exclude=concept.key)
+                if link is not None:
+                    edges.append(Edge(BROADER, concept.key, link[0], Evidence(
+                        "genus-modifier", config.edges.genus_modifier_confidence,
+                        genus.sentence, entry_id)))
+                continue
             if link is None:
                 continue
             target, dropped = link
@@ -67,22 +93,43 @@ def _longest_label_tail(concept: Concept, index: LabelIndex) -> tuple[str, str] 
     return (best[1], best[2]) if best else None
 
 
-def _named_outside(text: str, inner: tuple[str, ...], outer_forms: tuple[tuple[str, ...], ...]) -> bool:
-    """Is `inner` named in the text other than inside one of the concept's own labels?"""
-    words = list(normalise_words(text))
-    folded = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words]
-    target = tuple(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in inner)
-    own = [tuple(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in form) for form in outer_forms]
-    covered = [False] * len(words)
-    for form in own:
-        for i in range(len(folded) - len(form) + 1):
-            if tuple(folded[i:i + len(form)]) == form:
-                for j in range(i, i + len(form)):
+def _fold(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+_COPULAR = frozenset("as is are be being".split())
+
+
+def _named_outside(text: str, inner: tuple[str, ...], outer_forms: tuple[tuple[str, ...], ...],
+                   as_kind: bool = False) -> bool:
+    """Is `inner` named in the text other than inside one of the concept's own labels?
+
+    With `as_kind`, only where the text says the term is one: "…, classed as one of the
+    mother sauces", not "…before closing the ticket".
+    """
+    folded = [_fold(w) for w in normalise_words(text)]
+    target = tuple(_fold(w) for w in inner)
+    covered = [False] * len(folded)
+    for form in outer_forms:
+        own = tuple(_fold(w) for w in form)
+        for i in range(len(folded) - len(own) + 1):
+            if tuple(folded[i:i + len(own)]) == own:
+                for j in range(i, i + len(own)):
                     covered[j] = True
     for i in range(len(folded) - len(target) + 1):
         if tuple(folded[i:i + len(target)]) == target and not any(covered[i:i + len(target)]):
-            return True
+            if not as_kind or _COPULAR & set(folded[max(0, i - 5):i]):
+                return True
     return False
+
+
+def _without_complement(text: str, genus: Genus | None) -> str:
+    """The text minus the genus's "of" phrase: in "the first state of a support ticket" the
+    ticket is what the term is a state of, which says nothing of it being a ticket."""
+    if genus is None or not genus.after.lower().startswith("of "):
+        return text
+    complement = re.split(r"[,.;:()\u2014]|\b(?:that|which|who|where|when)\b", genus.after, maxsplit=1)[0]
+    return text.replace(genus.phrase + " " + complement, genus.phrase, 1)
 
 
 def _head_edge(concept: Concept, found: list[tuple[str, Genus]], head_found: list[tuple[str, Genus]],
@@ -106,11 +153,15 @@ def _head_edge(concept: Concept, found: list[tuple[str, Genus]], head_found: lis
         elif genus.head not in VAGUE_HEADS and not genus.light:
             contentful = True
     if not agrees:
+        # A genus that names something else leaves room only for a definition that says the
+        # term is one ("classed as one of the mother sauces"); a mere mention will do otherwise.
         own_forms = index.labels_of.get(concept.key, ())
-        agrees = any(_named_outside(entries[e].text, form, own_forms)
+        genus_of = dict(found)
+        agrees = any(_named_outside(_without_complement(entries[e].text, genus_of.get(e)), form,
+                                    own_forms, as_kind=contentful)
                      for e in concept.entries if e in entries for form in target_forms)
     if contentful and not agrees:
-        return None  # the genus names something else and the head is never named: misleading
+        return None  # the genus names something else: the label's head misleads
     confidence = (config.edges.head_confirmed_confidence if agrees
                   else config.edges.head_unconfirmed_confidence)
     return Edge(BROADER, concept.key, target, Evidence("head", confidence, label, None))
@@ -133,6 +184,65 @@ def _metric_class_edges(concepts: list[Concept], entries: dict[str, Entry],
     return edges
 
 
+def _phrase_before(text: str) -> tuple[str, ...]:
+    """The noun phrase that ends a text: "…through multiple communication channels" ->
+    (multiple, communication, channel)."""
+    words = re.findall(r"[\w'’\-]+|[^\w\s]", text)
+    phrase: list[str] = []
+    for word in reversed(words[-6:]):
+        lower = word.lower()
+        if not word[0].isalnum() or lower in STOP_WORDS or lower in DETERMINERS:
+            break
+        phrase.insert(0, lower)
+    return match_key(tuple(p for word in phrase for p in normalise_words(word)))
+
+
+def _examples(text: str, index: LabelIndex) -> list[str]:
+    """Concepts listed as examples: "live chat, email, or phone" -> those that are labels."""
+    end = _EXAMPLES_END.search(text)
+    listed = re.split(r",|\band\b|\bor\b|/", text[:end.start()] if end else text)
+    keys = []
+    for item in listed:
+        words = normalise_words(item)
+        while words and words[0] in DETERMINERS:
+            words = words[1:]
+        found = index.exact(match_key(words)) if words else set()
+        if len(found) == 1:
+            keys.append(next(iter(found)))
+    return keys
+
+
+def _such_as_edges(concept: Concept, found: list[tuple[str, Genus]], entries: dict[str, Entry],
+                   index: LabelIndex, config: Config) -> list[Edge]:
+    """Hearst's pattern: "X such as A, B and C" makes A, B and C kinds of X. Where X names no
+    concept but the examples follow the term's own genus and its relative clause ("AI
+    technologies that simulate conversation, such as chatbots"), they are kinds of the term."""
+    genus_of = {entry_id: genus for entry_id, genus in found}
+    edges = []
+    for entry_id in concept.entries:
+        entry = entries.get(entry_id)
+        for position, sentence in enumerate(sentences(entry.text) if entry else []):
+            for match in _SUCH_AS.finditer(sentence):
+                before = sentence[:match.start()]
+                if match.group(1).lower() == "like" and (
+                        not before.split() or before.split()[-1].lower() in _NOT_EXAMPLES_AFTER):
+                    continue
+                link = index.link(_phrase_before(before)) if _phrase_before(before) else None
+                target, confidence = (link[0], config.edges.such_as_confidence) if link else (None, 0.0)
+                genus = genus_of.get(entry_id)
+                if (target is None and position == 0 and genus is not None
+                        and re.match(r"(?:that|which|who)\b", genus.after)
+                        and genus.after in sentence and sentence.index(genus.after) <= match.start()):
+                    target, confidence = concept.key, config.edges.such_as_term_confidence
+                if target is None:
+                    continue
+                for example in _examples(sentence[match.end():], index):
+                    if example not in (target, concept.key):
+                        edges.append(Edge(BROADER, example, target,
+                                          Evidence("such-as", confidence, sentence, entry_id)))
+    return edges
+
+
 def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) -> list[Edge]:
     methods = config.edges.broader_methods
     index = LabelIndex(concepts)
@@ -142,6 +252,8 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
     for concept in concepts:
         if "genus" in methods:
             candidates += _genus_edges(concept, found[concept.key], index, config)
+        if "such-as" in methods:
+            candidates += _such_as_edges(concept, found[concept.key], entries, index, config)
         if "head" in methods and not concept.provisional:
             tail = _longest_label_tail(concept, index)
             head_found = found.get(tail[0], []) if tail else []

@@ -300,6 +300,10 @@ def _noun_phrase(sentence: str, tokens: list[re.Match], words: list[str], index:
                 end = close + 1  # "a customer relationship management (CRM) platform"
                 continue
             break
+        if (word == "," and end == begin + 1 and _adjective_like(words[begin]) and end + 1 < len(words)
+                and not _ends_phrase(words[end + 1])):
+            end += 1  # "the first, default state", "prewritten, templated replies"
+            continue
         if word in STOP_WORDS or not word[0].isalnum() or word in {"is", "are", "can", "may"}:
             break
         if end > begin and word in DETERMINERS:
@@ -341,6 +345,14 @@ def _drop_parentheses(words: list[str]) -> list[str]:
             kept.append(word)
         depth -= word == ")" and depth > 0
     return kept
+
+
+_ADJECTIVE_ENDINGS = ("ed", "ive", "al", "ful", "ous", "ic", "able", "ible", "ent", "ant", "ary", "less")
+_ORDINALS = frozenset("first second third fourth fifth last final next initial new old".split())
+
+
+def _adjective_like(word: str) -> bool:
+    return word in _ORDINALS or (len(word) > 4 and word.endswith(_ADJECTIVE_ENDINGS))
 
 
 def _ends_phrase(word: str) -> bool:
