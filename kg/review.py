@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,8 +77,9 @@ class _Namer:
 
 
 def _toml(text: str) -> str:
-    """A TOML basic string: quotes and backslashes escaped."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A TOML basic string. JSON's escapes are TOML's (quotes, backslashes, control characters
+    as \\uXXXX); DEL is the one character TOML also refuses raw."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _edge_table(action: str, kind: str, source: str, target: str) -> str:
@@ -85,7 +87,9 @@ def _edge_table(action: str, kind: str, source: str, target: str) -> str:
 
 
 def _concept_table(action: str, concept: str, *extra: str, comment: str = "") -> str:
-    named = f"concept = {_toml(concept)}" + (f"  # {' '.join(comment.split())}" if comment else "")
+    # A TOML comment takes no control characters: those become spaces.
+    readable = " ".join("".join(c if c.isprintable() else " " for c in comment).split())
+    named = f"concept = {_toml(concept)}" + (f"  # {readable}" if readable else "")
     return "\n".join([f"[[{action}]]", named, *extra])
 
 

@@ -7,15 +7,17 @@ import io
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.cli import main
-from kg.decisions import load_decisions
+from kg.decisions import load_decisions, parse_decisions
 from kg.errors import InputError
 from kg.exporters import render_all
 from kg.model import Finding
 from kg.pipeline import BuildOptions, build
 from kg.manifest import plan_for_paths
-from kg.review import is_graph, read_graph, render, review_queue
+from kg.review import _toml, is_graph, read_graph, render, review_queue
 from tests.fixtures.curation.rules import use_rules
 from tests.test_decisions import CURATION, FIRST, build_bees, edges_of
 
@@ -154,3 +156,13 @@ def test_a_built_graph_keeps_what_review_needs(monkeypatch, tmp_path):
 def test_cli_review_rejects_a_bad_threshold(capsys):
     assert main(["review", str(FIRST[0]), "--below", "7"]) == 2
     assert "--below" in capsys.readouterr().err
+
+
+@given(st.text(min_size=1, max_size=30).filter(lambda s: s.strip() == s and s))
+@settings(max_examples=200, deadline=None)
+def test_any_label_pastes_as_valid_toml_naming_it(label):
+    from kg.review import _concept_table
+
+    decisions = parse_decisions(_concept_table("add-label", label, f"label = {_toml(label + ' x')}",
+                                               comment=label), "pasted.toml")
+    assert decisions.items[0].concepts == (label,) and decisions.items[0].label == label + " x"
