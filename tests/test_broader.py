@@ -98,3 +98,29 @@ def test_methods_can_be_switched_off_and_every_edge_carries_evidence():
     assert edges[0].evidence.quote == "A ticket that requires immediate attention."
     only_head = Config(edges=replace(EdgeConfig(), broader_methods=("head",)))
     assert [e.evidence.method for e in broader.infer(concepts, entries, only_head)] == ["head"]
+
+
+def test_such_as_makes_each_listed_concept_a_kind_of_the_phrase_before():
+    found = pairs(*glossary(
+        ("Channels", "The ways customers reach a company."),
+        ("Live Chat", "Typed conversation in real time."),
+        ("Email", "Electronic mail."),
+        ("Help Desk", "A service that answers customers through channels such as live chat, "
+                      "email or phone."),
+        ("Conversational AI", "AI technologies that simulate conversation, such as chatbots."),
+        ("Chatbot", "A program that chats."),
+        ("Mood", "How someone feels, like happiness."),
+        ("Happiness", "Joy."),
+    ))
+    assert found[("live-chat", "channels")] == "such-as" and found[("email", "channels")] == "such-as"
+    assert found[("chatbot", "conversational-ai")] == "such-as"  # the examples follow the term's genus
+    assert ("happiness", "mood") not in found  # "feels, like": no phrase before it names a concept
+
+
+def test_a_genus_of_manner_links_the_concept_its_modifier_names():
+    found = pairs(*glossary(
+        ("Quality Assurance", "The process of checking work against standards."),
+        ("Zero Defects", "A quality assurance philosophy that strives for error-free delivery."),
+        ("Lean", "A manufacturing philosophy that removes waste."),
+    ))
+    assert found == {("zero-defects", "quality-assurance"): "genus-modifier"}

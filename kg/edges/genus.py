@@ -138,7 +138,8 @@ def _tokens(sentence: str) -> list[re.Match]:
 
 
 def _word(token: re.Match) -> str:
-    return token.group(0).lower().replace("’", "'").rstrip(".")
+    word = token.group(0).lower().replace("’", "'")
+    return word.rstrip(".") if len(word) > 1 else word  # a lone "." stays: it ends the phrase
 
 
 def _is_gerund(word: str) -> bool:
