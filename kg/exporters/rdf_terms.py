@@ -86,9 +86,12 @@ def entry_iri(scheme: Scheme, entry_id: str) -> str:
 
 def evidence_slug(edge: Edge) -> str:
     """Readable and unique per (source, kind, target, method); callers add -2… for repeats."""
-    method = re.sub(r"[^a-z0-9]+", "-", edge.evidence.method.lower()).strip("-") or "rule"
-    kind = edge.kind.replace("_", "-")
-    return _path_safe(f"{edge.source}--{kind}--{edge.target}--{method}")
+    return f"{edge.source}--{edge.kind.replace('_', '-')}--{edge.target}--{_method_slug(edge.evidence.method)}"
+
+
+@lru_cache(maxsize=None)
+def _method_slug(method: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", method.lower()).strip("-") or "rule"
 
 
 def evidence_iri(scheme: Scheme, slug: str) -> str:
@@ -131,6 +134,7 @@ def integer(value: int) -> str:
     return typed(str(int(value)), "integer")
 
 
+@lru_cache(maxsize=4096)  # a build has a few hundred distinct confidences at most
 def decimal(value: float) -> str:
     """A float as a short, exact xsd:decimal: 0.9, not 0.90000000000000002."""
     text = format(Decimal(repr(round(float(value), 6))).normalize(), "f")

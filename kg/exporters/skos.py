@@ -50,14 +50,14 @@ def concept_links(kg: KnowledgeGraph) -> ConceptLinks:
         if edge.kind == BROADER and edge.source != edge.target and {edge.source, edge.target} <= keys:
             broader[edge.source].add(edge.target)
             narrower[edge.target].add(edge.source)
-    ancestors = _ancestors(broader)
+    ancestors = _Ancestors(broader)
     related: dict[str, set[str]] = defaultdict(set)
     for edge in kg.edges:
         a, b = edge.source, edge.target
         if edge.kind not in RELATED_KINDS or a == b or not {a, b} <= keys:
             continue
         # S27: skos:related is disjoint with skos:broaderTransitive, through any chain.
-        if b in ancestors.get(a, ()) or a in ancestors.get(b, ()):
+        if b in ancestors.of(a) or a in ancestors.of(b):
             continue
         related[a].add(b)
         related[b].add(a)
@@ -69,19 +69,25 @@ def concept_links(kg: KnowledgeGraph) -> ConceptLinks:
     )
 
 
-def _ancestors(broader: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Every concept's ancestors through broader chains (terminates on cycles too)."""
-    result: dict[str, set[str]] = {}
-    for start in broader:
-        seen: set[str] = set()
-        stack = list(broader[start])
-        while stack:
-            node = stack.pop()
-            if node not in seen:
-                seen.add(node)
-                stack.extend(broader.get(node, ()))
-        result[start] = seen
-    return result
+class _Ancestors:
+    """Every concept's ancestors through broader chains, computed only for the concepts asked
+    about (the ends of metric-of and synonym links), and safe on cycles."""
+
+    def __init__(self, broader: dict[str, set[str]]):
+        self.broader = broader
+        self.cache: dict[str, set[str]] = {}
+
+    def of(self, start: str) -> set[str]:
+        if start not in self.cache:
+            seen: set[str] = set()
+            stack = list(self.broader.get(start, ()))
+            while stack:
+                node = stack.pop()
+                if node not in seen:
+                    seen.add(node)
+                    stack.extend(self.broader.get(node, ()))
+            self.cache[start] = seen
+        return self.cache[start]
 
 
 def scheme_lines(kg: KnowledgeGraph, top: tuple[str, ...]) -> list[str]:
@@ -145,9 +151,20 @@ def concept_lines(kg: KnowledgeGraph, labels: dict[str, Labels], links: ConceptL
 
 
 def skos_lines(kg: KnowledgeGraph) -> list[str]:
-    """The SKOS profile as N-Triples lines, unsorted."""
+    """The SKOS profile as N-Triples lines, unsorted.
+
+    Both RDF exporters need these lines; the last graph's are kept (by identity: a
+    KnowledgeGraph is frozen) so a build makes them once.
+    """
+    if _last_lines and _last_lines[0] is kg:
+        return list(_last_lines[1])
     links = concept_links(kg)
-    return scheme_lines(kg, links.top) + concept_lines(kg, export_labels(kg), links)
+    lines = scheme_lines(kg, links.top) + concept_lines(kg, export_labels(kg), links)
+    _last_lines[:] = [kg, lines]
+    return list(lines)
+
+
+_last_lines: list = []
 
 
 def prefixes_for(kg: KnowledgeGraph) -> dict[str, str]:
