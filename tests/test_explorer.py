@@ -221,7 +221,7 @@ def test_a_click_shows_the_definitions_with_their_sources(open_explorer, synthet
     sources = {s.key: s for s in kg.sources}
     concept = max(kg.concepts, key=lambda c: sum(1 for e in kg.edges if c.key in (e.source, e.target)))
     explorer.click_node(concept.key)
-    assert explorer.selected() == concept.key
+    explorer.page.wait_for_function("key => kgExplorer.selected() === key", arg=concept.key)
     text = explorer.details_text()
     for entry_id in concept.entries:
         entry = entries[entry_id]
@@ -237,7 +237,7 @@ def test_a_click_shows_the_definitions_with_their_sources(open_explorer, synthet
     first = relations.first.locator("a.concept-link")
     other = first.get_attribute("data-key")
     first.click()
-    assert explorer.selected() == other
+    explorer.page.wait_for_function("key => kgExplorer.selected() === key", arg=other)
     explorer.page.go_back()
     explorer.page.wait_for_function("key => kgExplorer.selected() === key", arg=concept.key)
     explorer.assert_clean()
@@ -293,14 +293,14 @@ def test_hierarchy_tree_and_a_to_z_list_are_plain_html_links(open_explorer, synt
     has_broader = {e.source for e in kg.edges if e.kind == "broader"}
     assert roots.count() == len(has_narrower - has_broader)
     roots.first.locator("summary").click()  # opens one level of narrower concepts
-    assert roots.first.locator("ul > li").count() > 0
+    roots.first.locator("ul > li").first.wait_for()
     explorer.page.click("#tab-az")
     labels = explorer.page.locator("#az-list a.concept-link")
     assert labels.count() == sum(1 + len(c.alt_labels) for c in kg.concepts)
     link = labels.nth(5)
     key = link.get_attribute("data-key")
     link.click()
-    assert explorer.selected() == key
+    explorer.page.wait_for_function("key => kgExplorer.selected() === key", arg=key)
 
 
 def test_png_export_of_the_view(open_explorer, synthetic_page):

@@ -222,10 +222,11 @@ def test_layout_of_unlinked_concepts_and_empty_graphs():
 @pytest.mark.slow
 def test_100k_concepts_generate_in_seconds():
     kg = synthetic_graph(100_000, sources=5)
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     page = render(kg)["synthetic.html"]
-    elapsed = time.perf_counter() - started
-    print(f"\n100,000 concepts, {len(kg.edges):,} edges: NAME.html ({len(page) / 1e6:.1f} MB) in {elapsed:.1f} s")
-    assert elapsed < 60  # a sanity bound only; measured ~6 s on the 2-core dev machine
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    print(f"\n100,000 concepts, {len(kg.edges):,} edges: NAME.html ({len(page) / 1e6:.1f} MB) "
+          f"in {cpu:.1f} s of CPU ({elapsed:.1f} s wall)")
+    assert cpu < 60  # a sanity bound only: CPU time, since the machine is shared; ~6 s measured
     data = embedded_data(page.decode("utf-8"))
     assert len(data["concepts"]) == 100_000 and len(data["overview"]) == DEFAULT.explorer.overview_concepts
