@@ -85,6 +85,10 @@ _ING_NOUNS = frozenset(
     "lining housing warning heading wedding evening morning".split())
 
 
+# A genus noun phrase longer than this means the parse went wrong ("A B C D E F G H I…").
+MAX_PHRASE_WORDS = 8
+
+
 @dataclass(frozen=True)
 class Genus:
     """The genus noun phrase of one definition.
@@ -117,6 +121,7 @@ def singular(word: str) -> str:
     return single if isinstance(single, str) and single else lower
 
 
+@lru_cache(maxsize=262144)
 def normalise_words(text: str) -> tuple[str, ...]:
     """Words of a label or phrase as compared: lower case, hyphens and punctuation as spaces."""
     return tuple(w for w in re.split(r"[^\w']+|_", text.lower().replace("’", "'")) if w)
@@ -133,8 +138,17 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text.strip()) if s]
 
 
+# A genus sits in a sentence's first words; reading further only costs time on long texts.
+_TOKENS_READ = 40
+
+
 def _tokens(sentence: str) -> list[re.Match]:
-    return list(_TOKEN.finditer(sentence))
+    tokens = []
+    for token in _TOKEN.finditer(sentence):
+        tokens.append(token)
+        if len(tokens) == _TOKENS_READ:
+            break
+    return tokens
 
 
 def _word(token: re.Match) -> str:
@@ -290,6 +304,8 @@ def _noun_phrase(sentence: str, tokens: list[re.Match], words: list[str], index:
     begin = index
     end = index
     while end < len(words):
+        if end - begin >= MAX_PHRASE_WORDS:
+            return None  # no boundary found: a run-on the shallow parser cannot read
         word = words[end]
         if word in {"\"", "“", "”"}:
             end += 1
