@@ -127,8 +127,12 @@ class _Labelled:
 
     @property
     def acronyms(self) -> tuple[str, ...]:
-        own = self.heading.acronyms if self.heading else ()
-        return tuple(dict.fromkeys((*own, *(d.label for d in self.said if d.is_acronym))))
+        cached = self.__dict__.get("_acronyms")
+        if cached is None:
+            own = self.heading.acronyms if self.heading else ()
+            cached = tuple(dict.fromkeys((*own, *(d.label for d in self.said if d.is_acronym))))
+            self.__dict__["_acronyms"] = cached
+        return cached
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -213,9 +217,11 @@ class _Clusters:
         self.merged[keep] = ck
         return True
 
-    def clusters(self) -> list[_Cluster]:
-        """Every concept's cluster, in the order of its first entry."""
-        return [self._cluster(i) for i in range(len(self.items)) if self.parent[i] == i]
+    def clusters(self) -> list[tuple[list[int], list[MergeReason]]]:
+        """Every concept's members and merge reasons, in the order of its first entry."""
+        lone: list[MergeReason] = []
+        return [(self.merged[i].members, self.merged[i].reasons) if i in self.merged else ([i], lone)
+                for i in range(len(self.items)) if self.parent[i] == i]
 
 
 def _headword_key(entry: Entry) -> str | None:
@@ -379,11 +385,13 @@ def close_pairs(keys: list[str], cutoff: float, max_block_size: int) -> list[tup
     """Index pairs of different keys whose token_sort_ratio reaches `cutoff`, sorted."""
     found: dict[tuple[int, int], float] = {}
     for block in variant_blocks(keys, max_block_size):
-        if len(block) == 2:  # most blocks: one direct call is cheaper than a cdist
-            a, b = sorted(block)
-            score = fuzz.token_sort_ratio(keys[a], keys[b], score_cutoff=cutoff)
-            if score and keys[a] != keys[b]:
-                found[(a, b)] = float(score)
+        if len(block) <= _DIRECT_BLOCK:  # most blocks: direct calls cost less than a cdist
+            for x, a in enumerate(block):
+                for b in block[x + 1:]:
+                    if keys[a] != keys[b]:
+                        score = fuzz.token_sort_ratio(keys[a], keys[b], score_cutoff=cutoff)
+                        if score:
+                            found[(min(a, b), max(a, b))] = float(score)
             continue
         block_keys = [keys[k] for k in block]
         matrix = process.cdist(block_keys, block_keys, scorer=fuzz.token_sort_ratio,
@@ -393,6 +401,9 @@ def close_pairs(keys: list[str], cutoff: float, max_block_size: int) -> list[tup
             if a < b and keys[a] != keys[b]:
                 found[(a, b)] = float(matrix[x, y])
     return [(a, b, score) for (a, b), score in sorted(found.items())]
+
+
+_DIRECT_BLOCK = 24  # up to 276 pairs: below this, cdist's per-call overhead dominates
 
 
 def variant_blocks(keys: list[str], max_block_size: int) -> list[list[int]]:
@@ -495,8 +506,8 @@ _SHORTLIST = 20  # concepts scored in full per headless entry, by their distinct
 
 def _attach_headless(headless: list[int], items: list[_Labelled], unions: _Clusters,
                      similarity: DefinitionSimilarity, config: MergeConfig) -> None:
-    clusters = {c.members[0]: list(c.members) for c in unions.clusters()
-                if any(items[m].entry.headword for m in c.members)}
+    clusters = {members[0]: list(members) for members, _ in unions.clusters()
+                if any(items[m].entry.headword for m in members)}
     keys: dict[str, list[int]] = defaultdict(list)
     for root, members in clusters.items():
         for m in members:
@@ -553,8 +564,8 @@ _METRIC_HEADS = frozenset({"score", "rate", "ratio", "time", "index", "percentag
                            "kpi", "metric", "indicator", "measure", "measurement", "duration"})
 # as a genus, "time" alone is a period ("the time during which…"); "the average time" measures
 _METRIC_GENUS_HEADS = _METRIC_HEADS - {"time", "duration"}
-_METRIC_WORDS = re.compile(r"score|rate|ratio|index|percent|kpi|metric|indicator|measur|"
-                           r"average|mean|total|quantif|calculat", re.IGNORECASE)
+_METRIC_WORDS = ("score", "rate", "ratio", "index", "percent", "kpi", "metric", "indicator",
+                 "measur", "average", "mean", "total", "quantif", "calculat")
 _MEASURES = re.compile(r"^[^,.;]{0,60}?\b(?:measures|quantifies|calculates)\b", re.IGNORECASE)
 
 
@@ -566,7 +577,8 @@ def is_metric(labels: list[str], definitions: list[str]) -> bool:
         if words and singular(words[-1]) in _METRIC_HEADS:
             return True
     for text in definitions:
-        if not _METRIC_WORDS.search(text, 0, 160):
+        opening = text[:160].lower()
+        if not any(word in opening for word in _METRIC_WORDS):
             continue  # no metric word near the start: no metric genus, and no parse to pay for
         head = genus_head(text)
         phrase = genus_phrase(text).lower().split()
@@ -680,12 +692,13 @@ def form_concepts(entries: list[Entry], config: Config = DEFAULT) -> list[Concep
         _attach_headless(headless, items, unions, similarity, merge)
     clusters = unions.clusters()
     expansions: dict[str, str] = {}
-    if any(not items[m].full_forms and items[m].acronyms for c in clusters for m in c.members):
+    if any(not items[m].full_forms and items[m].acronyms for members, _ in clusters
+           for m in members):
         for item in items:  # only a concept named by a bare acronym needs them
             for acronym, long in acronym_expansions(item.entry.text):
                 expansions.setdefault(acronym.casefold(), long)
-    concepts = [_concept([items[m] for m in cluster.members], cluster.reasons, expansions)
-                for cluster in clusters]
+    concepts = [_concept([items[m] for m in members], reasons, expansions)
+                for members, reasons in clusters]
     return sorted(concepts, key=lambda c: (c.pref_label.casefold(), c.pref_label, c.entries))
 
 

@@ -249,12 +249,16 @@ def definition_labels(definition: str, full_forms: tuple[str, ...] = ()) -> list
     """
     text = clean(definition)
     found: list[DefinitionLabel] = []
-    for match in _ALSO_CALLED.finditer(text):
+    lowered = text.lower()
+    says_labels = any(cue in lowered for cue in _LABEL_CUES)
+    for match in _ALSO_CALLED.finditer(text) if says_labels else ():
         rest = text[match.end():]
         for label in _label_after(rest):
             quote = text[match.start(): match.end() + rest.find(label) + len(label)]
             found.append(DefinitionLabel(label, quote, is_acronym(label) and " " not in label))
     keys: set[str] | None = None
+    if "(" not in text and " or " not in text:
+        return _unique_labels(found)
     for match in re.finditer(r"\(([^()\s]{2,12})\)|,? or ([A-Z][A-Za-z0-9&]{1,11})\b", text):
         short = match.group(1) or match.group(2)
         if not is_acronym(short):
@@ -270,10 +274,18 @@ def definition_labels(definition: str, full_forms: tuple[str, ...] = ()) -> list
                              match.end()]
                 found.append(DefinitionLabel(singular_acronym(short), quote.strip(), True))
                 break
+    return _unique_labels(found)
+
+
+def _unique_labels(found: list[DefinitionLabel]) -> list[DefinitionLabel]:
     unique: dict[str, DefinitionLabel] = {}
     for item in found:
         unique.setdefault(item.label.casefold(), item)
     return list(unique.values())
+
+
+# words without which _ALSO_CALLED cannot match: checked first, as most definitions have none
+_LABEL_CUES = ("called", "known as", "referred to", "termed", "named", "abbreviated")
 
 
 def acronym_expansions(definition: str) -> list[tuple[str, str]]:
