@@ -34,6 +34,9 @@ from kg.model import Concept
      "customer service"),
     ("A form of diabetes in which the body resists insulin.", ("Type 2 Diabetes",), "diabetes"),
     ("A record or case representing a customer inquiry.", (), "record or case"),
+    ("In cardiology, an arrhythmia is a heart condition in which the beat is irregular.",
+     ("Arrhythmia",), "heart condition"),
+    ("One of the five mother sauces of French cuisine.", ("Velouté",), "five mother sauces"),
 ])
 def test_genus_phrase(definition, labels, phrase):
     genus = find_genus(definition, labels)
@@ -48,6 +51,7 @@ def test_genus_phrase(definition, labels, phrase):
     ("Gamification involves integrating game-like elements.", ("Gamification",)),
     ("When customers add items to a cart but leave.", ("Abandoned Cart",)),
     ("An End of Life (EOL) policy outlines when a product is retired.", ("End of Life Policy",)),
+    ("Used to describe a call that ends early.", ("Dropped Call",)),
     ("", ("Empty",)),
 ])
 def test_no_genus_where_the_definition_names_none(definition, labels):

@@ -72,7 +72,8 @@ LIGHT_HEADS = frozenset("approach method means technique".split())
 # Genus heads too general to say what a thing is ("the process of…", "an approach to…").
 VAGUE_HEADS = frozenset(
     "process practice act action way approach method means technique term concept thing "
-    "activity use ability set collection part piece".split())
+    "activity use ability set collection part piece abbreviation acronym synonym name "
+    "word".split())
 # Verbs that open a definition without naming a genus ("Occurs when…", "Involves…").
 _VERBS = frozenset(
     "occurs happens involves includes allows enables measures helps indicates tracks calculates "
@@ -241,6 +242,19 @@ def predicate_start(words: list[str], forms: list[tuple[str, ...]]) -> int | Non
         return opening
     if words and (words[0] in _VERBS or words[0] in {"when", "if", "where", "how"}):
         return None
+    if len(words) > 1 and (words[0] in POSTNOMINALS or words[0].endswith("ed")) and (
+            words[1] in STOP_WORDS):
+        return None  # "Used to describe…", "Based on…": no noun to be the genus
+    return 0
+
+
+_SETTING = frozenset("in within for on among".split())
+
+
+def _setting_end(words: list[str]) -> int:
+    """Past an opening "In cooking," or "Within a network,": where the definition proper starts."""
+    if words and words[0] in _SETTING and "," in words[1:7]:
+        return words.index(",", 1) + 1
     return 0
 
 
@@ -253,6 +267,8 @@ def find_genus(definition: str, labels: tuple[str, ...] = ()) -> Genus | None:
     sentence = parts[0]
     tokens = _tokens(sentence)
     words = [_word(t) for t in tokens]
+    setting = _setting_end(words)
+    tokens, words = tokens[setting:], words[setting:]
     forms = subject_forms(labels)
     start = predicate_start(words, forms)
     if start is None:
@@ -333,6 +349,10 @@ def _noun_phrase(sentence: str, tokens: list[re.Match], words: list[str], index:
             begin = end + 1  # "a customer's expression": the possessor is not the genus
         end += 1
     if end == begin:
+        if (depth < 2 and end < len(words) and words[end] == "of" and begin > 0
+                and words[begin - 1] in {"one", "any", "each", "either"}):
+            # "One of the five mother sauces…": a member of a class is a kind of it
+            return _noun_phrase(sentence, tokens, words, end + 1, light, depth + 1)
         return None
     phrase_words = _drop_parentheses([w for w in words[begin:end] if w not in {'"', "“", "”"}])
     while phrase_words and phrase_words[-1] in _CONJUNCTIONS:

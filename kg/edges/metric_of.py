@@ -32,7 +32,7 @@ METRIC_LABEL_HEADS = frozenset(
 # Genus heads that do: "a metric that…", "the percentage of…", "a measure of…".
 METRIC_GENUS_HEADS = frozenset(
     "metric kpi measure measurement score rate ratio percentage proportion index indicator "
-    "number".split())
+    "number frequency average".split())
 # Genus heads that are a quantity only when qualified: "the average time", "the time it takes".
 _QUANTITY_HEADS = frozenset("time duration period amount length".split())
 _AVERAGING = frozenset("average total mean median overall elapsed".split())
@@ -40,8 +40,10 @@ _QUANTITY_AFTER = re.compile(r"^(?:of time\b|it takes|taken|elapsed|spent|needed
                              r"between|from (?:the|when))", re.IGNORECASE)
 # Verbs whose object is what a metric quantifies.
 # Not the passive "measured through a survey": its object is the instrument.
-_MEASURE_VERB = re.compile(r"\b(?:measur(?:es|e|ing)|quantif(?:ies|y)|gauges?|assess(?:es)?|"
-                           r"evaluates?|tracks?|calculates?)\s+", re.IGNORECASE)
+# "A measure of body fat", "an indicator of loyalty" say the same as the verbs.
+_MEASURE_VERB = re.compile(r"\b(?:(?:measure|indicator|gauge) of|measur(?:es|e|ing)|quantif(?:ies|y)|"
+                           r"gauges?|assess(?:es)?|evaluates?|tracks?|calculates?)\s+",
+                           re.IGNORECASE)
 _METRIC_VERBS = frozenset("measures quantifies gauges calculates tracks".split())
 # "the percentage of X", "the level of X": the measured thing is X.
 _PARTITIVES = frozenset(
