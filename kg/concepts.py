@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
@@ -565,7 +565,10 @@ _METRIC_HEADS = frozenset({"score", "rate", "ratio", "time", "index", "percentag
 # as a genus, "time" alone is a period ("the time during which…"); "the average time" measures
 _METRIC_GENUS_HEADS = _METRIC_HEADS - {"time", "duration"}
 _METRIC_WORDS = ("score", "rate", "ratio", "index", "percent", "kpi", "metric", "indicator",
-                 "measur", "average", "mean", "total", "quantif", "calculat")
+                 "measur", "average", "mean", "total", "quantif", "calculat", "time")
+# "the time it takes to…", "the average time between…": a duration someone measures
+_DURATION = re.compile(r"(?:(?:the|an?)\s+)?(?:(?:average|total|mean)\s+)?(?:amount\s+of\s+)?"
+                       r"time\s+(?:it\s+takes|taken|between|elapsed|needed|required|spent)\b")
 _MEASURES = re.compile(r"^[^,.;]{0,60}?\b(?:measures|quantifies|calculates)\b", re.IGNORECASE)
 
 
@@ -585,7 +588,7 @@ def is_metric(labels: list[str], definitions: list[str]) -> bool:
         if head in _METRIC_GENUS_HEADS or (head in {"time", "duration"}
                                            and {"average", "mean", "total"} & set(phrase)):
             return True
-        if _MEASURES.match(clean(text)):
+        if _MEASURES.match(clean(text)) or _DURATION.match(opening):
             return True
     return False
 
@@ -655,6 +658,19 @@ def _single_concept(member: _Labelled) -> Concept:
                    is_metric=is_metric(list(member.full_forms), [member.entry.text]))
 
 
+def _distinct_provisional_labels(concepts: list[Concept], entries: dict[str, Entry]) -> list[Concept]:
+    """Two provisional concepts opening alike ("Time it takes for a customer to receive…")
+    get longer labels, so a curator can tell them apart."""
+    counts = Counter(c.pref_label.casefold() for c in concepts)
+    result = []
+    for concept in concepts:
+        if concept.provisional and counts[concept.pref_label.casefold()] > 1:
+            longer = readable_label(entries[concept.entries[0]].text, max_words=16)
+            concept = replace(concept, pref_label=longer)
+        result.append(concept)
+    return result
+
+
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -697,8 +713,9 @@ def form_concepts(entries: list[Entry], config: Config = DEFAULT) -> list[Concep
         for item in items:  # only a concept named by a bare acronym needs them
             for acronym, long in acronym_expansions(item.entry.text):
                 expansions.setdefault(acronym.casefold(), long)
-    concepts = [_concept([items[m] for m in members], reasons, expansions)
-                for members, reasons in clusters]
+    concepts = _distinct_provisional_labels(
+        [_concept([items[m] for m in members], reasons, expansions) for members, reasons in clusters],
+        {item.entry.id: item.entry for item in items})
     return sorted(concepts, key=lambda c: (c.pref_label.casefold(), c.pref_label, c.entries))
 
 

@@ -405,16 +405,28 @@ def readable_label(definition: str, max_words: int = 8) -> str:
     """A noun phrase standing in for a lost headword: the definition's opening phrase.
 
     "The rate at which customers stop doing business with a company." ->
-    "Rate at which customers stop doing business"
+    "Rate at which customers stop doing business". Parentheses are dropped; a first clause
+    too short to name anything ("Tailoring products, services, …") runs on through its commas.
     """
-    clause = first_clause(definition)
-    words = re.findall(r"[\w'’&/-]+", clause)
+    text = re.sub(r"\s*\([^()]*\)", "", clean(definition))
+    sentence = re.split(r"(?<!\b[A-Z])[.;:!?](?:\s|$)| [-—] ", text, maxsplit=1)[0]
+    clause = sentence.split(",", 1)[0]
+    content = clause.split()
+    while content and content[0].lower() in _DETERMINERS:
+        content = content[1:]
+    chosen = clause if len(content) >= 4 else sentence
+    words = re.findall(r"[\w'’&/-]+,?", chosen)
     while words and words[0].lower() in _DETERMINERS:
         words = words[1:]
     words = words[:max_words]
-    while len(words) > 1 and words[-1].lower() in _TRAILING_FUNCTION_WORDS:
-        words.pop()
+    while len(words) > 1 and (words[-1].endswith(",")
+                              or words[-1].lower() in _TRAILING_FUNCTION_WORDS):
+        words[-1] = words[-1].rstrip(",")
+        if words[-1].lower() in _TRAILING_FUNCTION_WORDS:
+            words.pop()
+        else:
+            break
     if not words:
-        return clean(definition)[:40] or "untitled"
+        return text[:40] or "untitled"
     label = " ".join(words)
     return label[0].upper() + label[1:]
