@@ -262,3 +262,10 @@ def test_file_builds_use_a_lock_only_when_asked(glossary_file, tmp_path):
                         encoding="utf-8")
     kg = build(plan_for_paths([glossary]), BuildOptions(iris_lock=lock_file))
     assert {c.pref_label: c.key for c in kg.concepts}["Gizmo device"] == "gizmo"
+
+
+def test_the_summary_says_when_the_lock_was_written(garden, tmp_path, capsys):
+    assert main(["build", str(garden), "--out", str(tmp_path / "out")]) == 0
+    assert f"Recorded the concept IRIs in {garden / 'iris.lock'}" in capsys.readouterr().out
+    assert main(["build", str(garden), "--out", str(tmp_path / "out")]) == 0
+    assert "Recorded the concept IRIs" not in capsys.readouterr().out

@@ -68,13 +68,14 @@ def run(args: argparse.Namespace) -> int:
         files = render_all(kg, args.only)
         written = write_exports(files, Path(args.out))
         # After the exports, so that a failed build leaves the lock as it was too.
-        if iris_lock is not None:
-            record_iris(iris_lock, kg)
+        recorded = iris_lock is not None and record_iris(iris_lock, kg)
     with progress.stage("validate"):  # what tools will import must import cleanly: exit 1 if not
         reports = validate_exports(files)
     if not args.quiet:
         _summary(kg, written, sys.stdout)
         print(build_summary(reports), file=sys.stdout)
+        if recorded:
+            print(f"Recorded the concept IRIs in {iris_lock} (commit it: rebuilds keep these IRIs)")
     for report in reports:
         if not report.ok:
             print(report.to_text(), file=sys.stderr)
