@@ -266,7 +266,8 @@ def _leads_in(lines: list[Line | None], position: int) -> bool:
 def read_headed(blocks: list[Block], key: str) -> Extraction:
     result = Extraction()
     candidates = [(p, b) for p, b in enumerate(blocks)
-                  if b.head and b.lines and not shapes.is_letter_heading(b.head.core)]
+                  if b.head and b.lines and not shapes.is_letter_heading(b.head.core)
+                  and clean_headword(b.head.core)]  # "## :" names nothing
     numbered = _numbered_layout([b.head for _, b in candidates])
     letters = [p for p, b in enumerate(blocks) if b.head and shapes.is_letter_heading(b.head.core)]
     # A–Z section letters open the glossary proper: what comes before them is title and intro.
