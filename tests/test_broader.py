@@ -124,3 +124,16 @@ def test_a_genus_of_manner_links_the_concept_its_modifier_names():
         ("Lean", "A manufacturing philosophy that removes waste."),
     ))
     assert found == {("zero-defects", "quality-assurance"): "genus-modifier"}
+
+
+def test_head_with_an_inner_modifier_left_out():
+    found = pairs(*glossary(
+        ("Customer Service", "Help a company gives its customers."),
+        ("Self-Service", "Help customers find on their own."),
+        ("Customer Self-Service", "Customer self-service lets customers help themselves."),
+        ("Call Center", "A facility that takes calls."),
+        ("Call Routing Center", "A center that sorts incoming calls."),
+    ))
+    assert found[("customer-self-service", "self-service")] == "head"
+    assert found[("customer-self-service", "customer-service")] == "head"
+    assert ("call-routing-center", "call-center") in found

@@ -2,7 +2,8 @@
 
 - genus: the definition's genus phrase names a concept ("An agent is a customer service
   representative who…" -> Representative; "A type of call transfer…" -> Call Transfer).
-- head: the label's tail is another concept's label ("Inbound Call Center" -> Call Center), and
+- head: the label's tail is another concept's label ("Inbound Call Center" -> Call Center), or
+  is with one inner modifier left out ("Customer Self-Service" -> Customer Service), and
   the definition agrees: its genus has the same head, the two definitions share a genus, or the
   head concept is named in it outside the term itself. A definition whose genus says otherwise
   ("Zero Defects: a quality assurance philosophy…", "Pending Ticket: the second stage of a
@@ -74,9 +75,14 @@ def _genus_edges(concept: Concept, found: list[tuple[str, Genus]], index: LabelI
     return edges
 
 
-def _longest_label_tail(concept: Concept, index: LabelIndex) -> tuple[str, str] | None:
-    """(head concept, label) for the longest proper tail of a label that is another's label."""
+def _label_heads(concept: Concept, index: LabelIndex) -> list[tuple[str, str]]:
+    """(head concept, label): the longest proper tail of a label that is another's label, and
+    the label with one inner modifier left out: "Customer Self-Service" -> Self-Service and
+    Customer Service (self-service is a service, so customer self-service is customer
+    service). The head word itself never goes, so "Call Routing" is never a "Call Center".
+    """
     best: tuple[int, str, str] | None = None
+    inner: dict[str, str] = {}
     for label in concept.labels:
         if label in concept.acronyms:
             continue
@@ -90,7 +96,13 @@ def _longest_label_tail(concept: Concept, index: LabelIndex) -> tuple[str, str] 
                 break
             if keys:
                 break  # the tail names two concepts: no guessing
-    return (best[1], best[2]) if best else None
+        shorter = {words[:i] + words[i + 1:] for i in range(1, len(words) - 1)}
+        keys = {k for form in shorter for k in index.exact(form)} - {concept.key}
+        if len(keys) == 1:
+            inner.setdefault(next(iter(keys)), label)
+    heads = [(best[1], best[2])] if best else []
+    heads += [(key, label) for key, label in sorted(inner.items()) if not best or key != best[1]]
+    return heads
 
 
 def _fold(word: str) -> str:
@@ -132,13 +144,9 @@ def _without_complement(text: str, genus: Genus | None) -> str:
     return text.replace(genus.phrase + " " + complement, genus.phrase, 1)
 
 
-def _head_edge(concept: Concept, found: list[tuple[str, Genus]], head_found: list[tuple[str, Genus]],
-               index: LabelIndex, metrics: set[str], entries: dict[str, Entry],
-               config: Config) -> Edge | None:
-    tail = _longest_label_tail(concept, index)
-    if tail is None:
-        return None
-    target, label = tail
+def _head_edge(concept: Concept, target: str, label: str, found: list[tuple[str, Genus]],
+               head_found: list[tuple[str, Genus]], index: LabelIndex, metrics: set[str],
+               entries: dict[str, Entry], config: Config) -> Edge | None:
     target_forms = index.labels_of.get(target, ())
     target_heads = {form[-1] for form in target_forms}
     head_genus_heads = {g.head for _, g in head_found}
@@ -255,12 +263,11 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
         if "such-as" in methods:
             candidates += _such_as_edges(concept, found[concept.key], entries, index, config)
         if "head" in methods and not concept.provisional:
-            tail = _longest_label_tail(concept, index)
-            head_found = found.get(tail[0], []) if tail else []
-            edge = _head_edge(concept, found[concept.key], head_found, index, set(signals),
-                              entries, config)
-            if edge is not None:
-                candidates.append(edge)
+            for target, label in _label_heads(concept, index):
+                edge = _head_edge(concept, target, label, found[concept.key], found.get(target, []),
+                                  index, set(signals), entries, config)
+                if edge is not None:
+                    candidates.append(edge)
     if "metric-class" in methods:
         candidates += _metric_class_edges(concepts, entries, signals, index, config)
     best: dict[tuple[str, str], Edge] = {}
