@@ -88,6 +88,13 @@ def test_close_spellings_kept_apart_are_synonym_candidates():
         ("customer-service-center", "customer-service-centre", "close-label")]
 
 
+def test_opposite_modifiers_are_not_close_labels():
+    concepts, entries = build(
+        ("inbound-ticket", "Inbound Ticket", "A ticket for a request that customers send us.", False),
+        ("outbound-ticket", "Outbound Ticket", "A ticket for a request that we send customers.", False))
+    assert infer(concepts, entries, DEFAULT) == []
+
+
 def test_provisional_labels_are_not_compared():
     concepts, entries = build(*VOCABULARY)
     concepts = [Concept(key=c.key, pref_label=c.pref_label, entries=c.entries, provisional=True,

@@ -7,7 +7,8 @@ Conservative on purpose — a synonym edge invites a merge. Three methods:
 - `light-modifier`: one label is the other preceded by words that qualify a large share of the
   vocabulary's labels ("Customer Retention" / "Retention" in a customer-service vocabulary),
   with agreeing definitions; a rarer modifier ("Inbound Call Center") makes a narrower concept;
-- `close-label`: labels rapidfuzz scores close that were not merged, with agreeing definitions.
+- `close-label`: spelling variants rapidfuzz finds that were not merged (one glossary defines
+  both, or their acronyms differ), with agreeing definitions.
 
 Never between a metric and what is not one (that is metric-of). Each pair is stored once,
 source < target by key.
@@ -15,10 +16,10 @@ source < target by key.
 
 from __future__ import annotations
 
-from collections import Counter
 import re
+from collections import Counter
 
-from kg.concepts import DefinitionSimilarity, close_pairs
+from kg.concepts import DefinitionSimilarity, close_pairs, spelling_variants
 from kg.config import Config
 from kg.edges import Rule, register
 from kg.labels import compact_key, definition_labels, match_key
@@ -57,9 +58,11 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
     candidates = [(a, b, "light-modifier", merge.synonym_modifier_definition_agreement)
                   for a, b in _light_modifier_pairs(keys, light)]
     order = sorted(keys)
+    # close spellings only: "Inbound Ticket" and "Outbound Ticket" score high but are opposites
     candidates += [(order[x], order[y], "close-label", merge.synonym_definition_agreement)
                    for x, y, _ in close_pairs([keys[n] for n in order],
-                                              merge.synonym_candidate_score, merge.max_block_size)]
+                                              merge.synonym_candidate_score, merge.max_block_size)
+                   if spelling_variants(keys[order[x]], keys[order[y]], merge.word_variant_score)]
     if candidates:
         similarity = DefinitionSimilarity([entries[i] for c in concepts for i in c.entries
                                            if i in entries])
