@@ -37,6 +37,7 @@ from kg.model import Concept
     ("In cardiology, an arrhythmia is a heart condition in which the beat is irregular.",
      ("Arrhythmia",), "heart condition"),
     ("One of the five mother sauces of French cuisine.", ("Velouté",), "five mother sauces"),
+    ("Bugs are flaws in software code that cause errors.", ("Bug",), "flaws"),
 ])
 def test_genus_phrase(definition, labels, phrase):
     genus = find_genus(definition, labels)

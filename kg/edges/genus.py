@@ -169,6 +169,8 @@ def subject_forms(labels: tuple[str, ...]) -> list[tuple[str, ...]]:
         forms.add(normalise_words(label))
         forms.add(normalise_words(re.sub(r"\([^)]*\)", " ", label)))
         forms.update(normalise_words(inner) for inner in re.findall(r"\(([^)]*)\)", label))
+    for form in [f for f in forms if f and f[-1].isalpha()]:  # "Bugs are…" for the label "Bug"
+        forms.add((*form[:-1], singular(form[-1]) if form[-1].endswith("s") else form[-1] + "s"))
     return sorted((f for f in forms if f), key=lambda f: (-len(f), f))
 
 
