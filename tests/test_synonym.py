@@ -88,10 +88,10 @@ def test_close_spellings_kept_apart_are_synonym_candidates():
         ("customer-service-center", "customer-service-centre", "close-label")]
 
 
-def test_opposite_modifiers_are_not_close_labels():
+def test_labels_differing_in_a_number_are_not_close_labels():
     concepts, entries = build(
-        ("inbound-ticket", "Inbound Ticket", "A ticket for a request that customers send us.", False),
-        ("outbound-ticket", "Outbound Ticket", "A ticket for a request that we send customers.", False))
+        ("tier-1-support", "Tier 1 Support", "The support level that answers customers first.", False),
+        ("tier-2-support", "Tier 2 Support", "The support level that answers customers next.", False))
     assert infer(concepts, entries, DEFAULT) == []
 
 
