@@ -30,6 +30,9 @@ class MergeConfig:
     # concepts a curator can still name, so we take the lowest score with none wrong.
     headless_attach_score: float = 0.55
     headless_attach_margin: float = 0.10
+    # a word shared by more concepts than this is not used to find a headless entry's
+    # candidates (it says little, and its long list would make the step quadratic)
+    headless_max_postings: int = 500
     # labels blocked together (same first or last word) are compared all-pairs with rapidfuzz's
     # cdist; a block larger than this is split by the other end's word so cost stays linear-ish
     max_block_size: int = 2000
@@ -43,6 +46,8 @@ class MergeConfig:
     # definition agreement such a pair needs (bundled: Retention/Customer Retention 0.25,
     # Escalation/Escalation Management 0.24, Churn/Churn Rate 0.09)
     synonym_modifier_definition_agreement: float = 0.25
+    # confidence of a synonym a definition states ("also known as X") for a concept kept apart
+    synonym_also_called_confidence: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class EdgeConfig:
     metric_clause_confidence: float = 0.75  # a concept named later in the measured clause
     metric_head_confidence: float = 0.55  # only the measured noun's head matches one concept
     metric_label_confidence: float = 0.8  # "Churn Rate" -> Churn
+    metric_label_tail_confidence: float = 0.7  # "Average Reply Time" -> Reply
     mention_confidence: float = 0.9  # a label of several words, or an acronym, in a definition
     mention_one_word_confidence: float = 0.7  # a one-word label: more often another sense
 

@@ -70,3 +70,22 @@ def test_edges_carry_kind_method_and_quote():
     assert {(e.kind, e.evidence.method) for e in edges} == {(METRIC_OF, "metric-measures")}
     assert edges[0].evidence.quote == "A score that measures loyalty."
     assert isinstance(entries[edges[0].evidence.entry], Entry)
+
+
+def test_label_tail_and_noun_compound_heads_name_the_measured_concept():
+    assert found(*glossary(
+        ("Reply", "An answer to a customer."),
+        ("Average Reply Time", "The average time it takes to send a reply."),
+        ("Call Deflection", "Redirecting calls to self-service."),
+        ("Deflection Rate", "The share of contacts deflected."),
+        ("Canned Response", "A prewritten answer."),
+        ("Response Time", "The time it takes to answer."),
+    )) == {("average-reply-time", "reply"): "metric-label",
+           ("deflection-rate", "call-deflection"): "metric-label"}
+
+
+def test_an_indicator_of_something_is_not_a_measure_of_it():
+    assert found(*glossary(
+        ("Loyalty", "The choice of a brand."),
+        ("Effort Score", "A score of effort; a good indicator of customer loyalty."),
+    )) == {}

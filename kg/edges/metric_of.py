@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 from kg.config import Config
 from kg.edges import Rule, register
-from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex, genera,
-                            match_key, normalise_words, sentences, singular, term_verb)
+from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex,
+                            _adjective_like, genera, match_key, normalise_words, sentences,
+                            singular, term_verb)
 from kg.model import METRIC_OF, Concept, Edge, Entry, Evidence
 
 # Label heads that make a concept a metric: "Churn Rate", "Net Promoter Score".
@@ -40,8 +41,9 @@ _QUANTITY_AFTER = re.compile(r"^(?:of time\b|it takes|taken|elapsed|spent|needed
                              r"between|from (?:the|when))", re.IGNORECASE)
 # Verbs whose object is what a metric quantifies.
 # Not the passive "measured through a survey": its object is the instrument.
-# "A measure of body fat", "an indicator of loyalty" say the same as the verbs.
-_MEASURE_VERB = re.compile(r"\b(?:(?:measure|indicator|gauge) of|measur(?:es|e|ing)|quantif(?:ies|y)|"
+# "A measure of body fat" says the same as the verbs; "an indicator of loyalty" does not: what
+# a metric indicates is not what it counts ("CES is a good indicator of customer loyalty").
+_MEASURE_VERB = re.compile(r"\b(?:(?:measure|gauge) of|measur(?:es|e|ing)|quantif(?:ies|y)|"
                            r"gauges?|assess(?:es)?|evaluates?|tracks?|calculates?)\s+",
                            re.IGNORECASE)
 _METRIC_VERBS = frozenset("measures quantifies gauges calculates tracks".split())
@@ -236,15 +238,32 @@ def _measured(concept: Concept, entries: dict[str, Entry], linker: _Linker) -> l
 
 def _from_label(concept: Concept, index: LabelIndex, linker: _Linker,
                 config: Config) -> list[tuple[str, float, str, None]]:
-    """"Churn Rate" -> Churn: the label without its measure noun names the measured concept."""
+    """"Churn Rate" -> Churn: the label without its measure noun names the measured concept.
+
+    Failing the whole rest, its tail ("Average Reply Time" -> Reply), and failing that the one
+    concept whose label ends in it with only noun modifiers ("Deflection Rate" -> Call
+    Deflection; but "Response Time" is not a measure of "Canned Response", a kind of response).
+    """
     found = []
     for label in concept.labels:
         words = match_key(normalise_words(label))
         if label in concept.acronyms or len(words) < 2 or words[-1] not in METRIC_LABEL_HEADS:
             continue
-        keys = {k for k in index.exact(words[:-1]) if linker._allowed(k, concept.key)}
-        if len(keys) == 1:
-            found.append((next(iter(keys)), config.edges.metric_label_confidence, label, None))
+        measured = words[:-1]
+        for dropped in range(len(measured)):
+            keys = {k for k in index.exact(measured[dropped:]) if linker._allowed(k, concept.key)}
+            if len(keys) == 1:
+                confidence = (config.edges.metric_label_confidence if dropped == 0
+                              else config.edges.metric_label_tail_confidence)
+                found.append((next(iter(keys)), confidence, label, None))
+                break
+        else:
+            keys = {k for k in index.heads(measured[-1], exclude=concept.key)
+                    if linker._allowed(k, concept.key)
+                    and not any(_adjective_like(w) for form in index.labels_of.get(k, ())
+                                for w in form[:-1])}
+            if len(keys) == 1:
+                found.append((next(iter(keys)), config.edges.metric_head_confidence, label, None))
     return found
 
 
