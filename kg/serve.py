@@ -54,6 +54,7 @@ class Endpoint:
     host: str
     port: int
     process: subprocess.Popen
+    location: Path  # the temporary store, removed when the server stops
     log: list[str] = field(default_factory=list)  # the server's stderr lines, newest last
     ready: threading.Event = field(default_factory=threading.Event)
     log_reader: threading.Thread | None = None
@@ -143,7 +144,7 @@ def serving(graph: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             # Its own session: a terminal's Ctrl-C reaches kg only, and kg stops the server in order.
             start_new_session=True)
-        endpoint = Endpoint(host, port, process)
+        endpoint = Endpoint(host, port, process, location)
         _wait_until_listening(endpoint)
         yield endpoint
     finally:
@@ -161,12 +162,12 @@ def serve_forever(graph: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_POR
         with serving(graph, host, port, timeout) as endpoint:
             announce(f"SPARQL endpoint: {endpoint.query_url}")
             announce(f"Query editor:    {endpoint.url}/   (read-only; Ctrl-C stops)")
-            try:
-                code = endpoint.wait()
-            except KeyboardInterrupt:
-                announce("Stopped.")
-                return 0
+            code = endpoint.wait()
             raise ServerError(f"the SPARQL server stopped by itself (exit {code}): {_last(endpoint.log)}")
+    except KeyboardInterrupt:
+        # Leaving `serving` has already stopped the server and removed its store.
+        announce("Stopped.")
+        return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
 
