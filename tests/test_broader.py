@@ -137,3 +137,13 @@ def test_head_with_an_inner_modifier_left_out():
     assert found[("customer-self-service", "self-service")] == "head"
     assert found[("customer-self-service", "customer-service")] == "head"
     assert ("call-routing-center", "call-center") in found
+
+
+def test_a_genus_that_is_an_acronym_links_its_concept():
+    concepts, entries = glossary(
+        ("Key Performance Indicator", "A measurable value that shows progress."),
+        ("Support KPI", "A type of KPI that tracks support work."),
+    )
+    concepts[0] = Concept(concepts[0].key, concepts[0].pref_label, alt_labels=("KPI",),
+                          acronyms=("KPI",), entries=concepts[0].entries)
+    assert pairs(concepts, entries)[("support-kpi", "key-performance-indicator")] == "genus"

@@ -51,6 +51,11 @@ def _genus_edges(concept: Concept, found: list[tuple[str, Genus]], index: LabelI
     edges = []
     use_modifier = "genus-modifier" in config.edges.broader_methods
     for entry_id, genus in found:
+        acronym = index.acronym(genus.phrase.split()[-1], exclude=concept.key)
+        if acronym is not None:  # "A type of KPI that…"
+            edges.append(Edge(BROADER, concept.key, acronym,
+                              Evidence("genus", config.edges.genus_confidence, genus.sentence, entry_id)))
+            continue
         for phrase in genus.conjuncts:
             link = index.link(phrase, exclude=concept.key)
             if link is None and use_modifier and phrase[-1] in MANNER_HEADS and len(phrase) > 1:

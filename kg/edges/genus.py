@@ -487,6 +487,13 @@ class LabelIndex:
                 return None  # two concepts share the label: no guessing
         return None
 
+    def acronym(self, token: str, exclude: str | None = None) -> str | None:
+        """The one concept with this acronym, as written ("KPI", or plural "KPIs"), else None."""
+        keys = self.by_acronym.get(token) or (
+            self.by_acronym.get(token[:-1], set()) if token.endswith("s") else set())
+        keys = keys - {exclude}
+        return next(iter(keys)) if len(keys) == 1 else None
+
     def heads(self, word: str, exclude: str | None = None) -> set[str]:
         """Concepts whose label ends in this word ("quality" -> Service Quality)."""
         return self.by_head.get(singular(word), set()) - {exclude}
