@@ -466,7 +466,8 @@ def _different_acronyms(a: _Labelled, b: _Labelled) -> bool:
 # --- headword-less entries ------------------------------------------------------------------
 
 def _headless_scores(headless: list[int], clusters: dict[int, list[int]], items: list[_Labelled],
-                     similarity: DefinitionSimilarity) -> dict[int, list[tuple[float, int]]]:
+                     similarity: DefinitionSimilarity,
+                     max_postings: int) -> dict[int, list[tuple[float, int]]]:
     """For each headless entry, the concepts sharing a distinctive word with it, best first.
 
     A concept is scored by the cosine between the headless definition and the centroid of its
@@ -478,7 +479,7 @@ def _headless_scores(headless: list[int], clusters: dict[int, list[int]], items:
     # a word shared by many concepts says little about which one a definition belongs to, and
     # its long posting list would make this step quadratic; the cap is fixed, not a share,
     # so the cost per headless entry stays bounded as the build grows
-    common = _MAX_POSTINGS
+    common = max_postings
     centroids = {root: similarity.centroid([items[m].entry.id for m in members])
                  for root, members in clusters.items()}
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -500,7 +501,6 @@ def _headless_scores(headless: list[int], clusters: dict[int, list[int]], items:
     return scores
 
 
-_MAX_POSTINGS = 500  # concepts sharing a word, beyond which the word is not distinctive
 _SHORTLIST = 20  # concepts scored in full per headless entry, by their distinctive-word overlap
 
 
@@ -520,7 +520,8 @@ def _attach_headless(headless: list[int], items: list[_Labelled], unions: _Clust
         for root in sorted(set(keys.get(compact_key(subject), ()))) if subject else ():
             proposals.append((0, -1.0, h, root, "headless-subject",
                               f"headword-less {items[h].entry.id} opens with {subject!r}"))
-    for h, ranked in _headless_scores(headless, clusters, items, similarity).items():
+    for h, ranked in _headless_scores(headless, clusters, items, similarity,
+                                      config.headless_max_postings).items():
         if not ranked:
             continue
         best, root = ranked[0]

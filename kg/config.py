@@ -33,8 +33,9 @@ class MergeConfig:
     # a word shared by more concepts than this is not used to find a headless entry's
     # candidates (it says little, and its long list would make the step quadratic)
     headless_max_postings: int = 500
-    # labels blocked together (same first or last word) are compared all-pairs with rapidfuzz's
-    # cdist; a block larger than this is split by the other end's word so cost stays linear-ish
+    # labels that could be spelling variants (as many words, one end word shared) are blocked
+    # together and compared all-pairs with rapidfuzz; a larger block is split by its first
+    # letters so the cost stays near-linear
     max_block_size: int = 2000
     # two concepts whose labels are this close (0-100) but stay apart become synonym candidates
     synonym_candidate_score: float = 85.0

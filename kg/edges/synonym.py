@@ -25,9 +25,6 @@ from kg.edges import Rule, register
 from kg.labels import compact_key, definition_labels, match_key
 from kg.model import SYNONYM, Concept, Edge, Entry, Evidence
 
-ALSO_CALLED_CONFIDENCE = 0.9
-
-
 def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) -> list[Edge]:
     merge = config.merge
     by_label: dict[str, set[int]] = {}
@@ -49,8 +46,8 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
             for said in definition_labels(entry.text, (concept.pref_label,)):
                 for other in sorted(by_label.get(compact_key(said.label), ())):
                     if other != n and concepts[other].is_metric == concept.is_metric:
-                        keep(_edge(concept, concepts[other], "also-called", ALSO_CALLED_CONFIDENCE,
-                                   said.quote, entry_id))
+                        keep(_edge(concept, concepts[other], "also-called",
+                                   merge.synonym_also_called_confidence, said.quote, entry_id))
     named = [n for n, c in enumerate(concepts) if not c.provisional]
     # a provisional label is words of a definition, not a name: label closeness means nothing
     keys = {n: match_key(concepts[n].pref_label) for n in named}
