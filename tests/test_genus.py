@@ -38,6 +38,7 @@ from kg.model import Concept
      ("Arrhythmia",), "heart condition"),
     ("One of the five mother sauces of French cuisine.", ("Velouté",), "five mother sauces"),
     ("Bugs are flaws in software code that cause errors.", ("Bug",), "flaws"),
+    ("Churn is the percentage of customers who leave.", ("Customer Churn",), "percentage"),
 ])
 def test_genus_phrase(definition, labels, phrase):
     genus = find_genus(definition, labels)

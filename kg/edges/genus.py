@@ -18,7 +18,7 @@ to a concept by its full text, and failing that by dropping modifiers from the l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import inflect
@@ -276,9 +276,20 @@ def find_genus(definition: str, labels: tuple[str, ...] = ()) -> Genus | None:
     if start is None:
         return None
     genus = _noun_phrase(sentence, tokens, words, start)
-    if genus is not None and start == 0 and any(
-            genus.words == match_key(form[:len(genus.words)]) for form in forms):
-        return None  # "An End of Life (EOL) policy outlines…": the term itself, not a genus
+    if genus is not None and start == 0:
+        after = genus.after.split()
+        copula = _copula_end([w.lower() for w in after[:4]], 0)
+        if copula is not None:
+            # "Churn is the percentage of…" under "Customer Churn": the phrase was the subject
+            predicate = _tokens(genus.after)[copula:]
+            if not predicate:
+                return None
+            rest = genus.after[predicate[0].start():]
+            rest_tokens = _tokens(rest)
+            found = _noun_phrase(rest, rest_tokens, [_word(t) for t in rest_tokens], 0)
+            return replace(found, sentence=sentence) if found is not None else None
+        if any(genus.words == match_key(form[:len(genus.words)]) for form in forms):
+            return None  # "An End of Life (EOL) policy outlines…": the term itself, not a genus
     return genus
 
 
