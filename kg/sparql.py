@@ -249,7 +249,9 @@ def _table(answer: Answer, prefixes: dict[str, str]) -> str:
 
     if answer.kind == "ask":
         return ("true" if answer.boolean else "false") + "\n"
-    table = Table(*answer.variables, show_lines=False, highlight=False)
+    table = Table(show_lines=False, highlight=False)
+    for name in answer.variables:
+        table.add_column(name, overflow="fold")  # fold, never cut: a table must not hide values
     for row in answer.rows:
         table.add_row(*(compact(term, prefixes) for term in row))
     buffer = io.StringIO()
