@@ -14,7 +14,8 @@ from kg.errors import InputError
 from kg.model import Document
 from kg.readers import Extraction, Reader, register
 from kg.readers.columns import read_table
-from kg.readers.plaintext import Line, make_line, read_lines
+from kg.readers.layouts import read_lines
+from kg.readers.lines import Line, make_line
 
 
 def detect(document: Document) -> float:

@@ -19,7 +19,8 @@ from kg.errors import InputError
 from kg.model import Document, Entry
 from kg.readers import Extraction, Reader, register
 from kg.readers.columns import read_table
-from kg.readers.plaintext import Line, make_line, read_lines
+from kg.readers.layouts import read_lines
+from kg.readers.lines import Line, make_line
 from kg.readers.shapes import is_heading_shaped, squash
 
 _DROPPED_TAGS = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside",

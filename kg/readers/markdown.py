@@ -17,7 +17,8 @@ from kg.errors import InputError
 from kg.model import Document
 from kg.readers import Extraction, Reader, register
 from kg.readers.columns import read_table
-from kg.readers.plaintext import Line, boundary_line, make_line, read_lines
+from kg.readers.layouts import read_lines
+from kg.readers.lines import Line, boundary_line, make_line
 
 _PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
 # Markdown that plain prose does not contain: ATX headings, emphasis-led terms, table rules, `: ` lists.
