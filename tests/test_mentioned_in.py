@@ -107,15 +107,15 @@ def _synthetic(concept_count: int, definition_words: int):
 
 def test_scales_linearly_on_a_synthetic_glossary():
     concepts, entries = _synthetic(5000, 62)  # ~1.3 MB of definitions
-    start = time.perf_counter()
+    start = time.process_time()
     edges = mentioned_in.infer(concepts, entries, DEFAULT)
-    assert edges and time.perf_counter() - start < 10
+    assert edges and time.process_time() - start < 5
 
 
 @pytest.mark.slow
 def test_100k_concepts_and_25_mb_of_definitions_in_seconds():
     concepts, entries = _synthetic(100_000, 34)
     assert sum(len(e.definition) for e in entries.values()) > 25_000_000
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the machine may be busy with other work
     mentioned_in.infer(concepts, entries, DEFAULT)
-    assert time.perf_counter() - start < 60  # about 8 s on two idle cores
+    assert time.process_time() - start < 30  # about 7 s of one core
