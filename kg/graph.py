@@ -89,7 +89,7 @@ def layout(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict[str, tuple[int,
     # Unlinked concepts stay out of the spring layout: it would push them to the rim and squeeze
     # the linked ones into the middle. They go on the spiral band instead.
     core = [key for key in ranked[:settings.force_layout_max_nodes] if degree[key]]
-    positions = _spring(graph.subgraph(core), spacing, settings.layout_seed) if core else {}
+    positions = _spring(_sorted_subgraph(graph, core), spacing, settings.layout_seed) if core else {}
     radius = max((math.hypot(x, y) for x, y in positions.values()), default=-spacing) + spacing
     _place_around(graph, core, positions, spacing * 0.6)
     area_used = 0.0
@@ -119,6 +119,17 @@ def _layout_graph(kg: KnowledgeGraph) -> nx.Graph:
     graph.add_nodes_from(sorted(keys))
     graph.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weights.items()))
     return graph
+
+
+def _sorted_subgraph(graph: nx.Graph, keys: list[str]) -> nx.Graph:
+    """A copy with nodes and edges in sorted order: a subgraph view may iterate a set, whose
+    order changes with the hash seed, and the spring layout's seeded start follows node order."""
+    wanted = set(keys)
+    core = nx.Graph()
+    core.add_nodes_from(sorted(wanted))
+    core.add_weighted_edges_from(sorted((a, b, w) if a < b else (b, a, w)
+                                        for a, b, w in graph.subgraph(wanted).edges(data="weight")))
+    return core
 
 
 def _spring(core: nx.Graph, spacing: float, seed: int) -> dict[str, tuple[float, float]]:

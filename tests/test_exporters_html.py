@@ -7,8 +7,12 @@ import dataclasses
 import hashlib
 import json
 import math
+import os
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -230,3 +234,16 @@ def test_100k_concepts_generate_in_seconds():
     assert cpu < 60  # a sanity bound only: CPU time, since the machine is shared; ~6 s measured
     data = embedded_data(page.decode("utf-8"))
     assert len(data["concepts"]) == 100_000 and len(data["overview"]) == DEFAULT.explorer.overview_concepts
+
+
+def test_layout_is_the_same_under_any_hash_seed():
+    """Set order changes with PYTHONHASHSEED; the layout must not (builds are byte-identical)."""
+    script = ("import dataclasses; from kg.config import DEFAULT, ExplorerConfig; from kg.graph import layout; "
+              "from tests.fixtures.explorer.graphs import synthetic_graph; "
+              "config = dataclasses.replace(DEFAULT, explorer=ExplorerConfig(force_layout_max_nodes=40)); "
+              "print(sorted(layout(synthetic_graph(200), config).items()))")
+    root = Path(__file__).resolve().parent.parent
+    outputs = {subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}).stdout
+               for seed in ("1", "2")}
+    assert len(outputs) == 1 and next(iter(outputs)).startswith("[(")

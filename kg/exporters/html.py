@@ -25,6 +25,7 @@ import jinja2  # pyvis's own template engine, so no new dependency
 import pyvis
 
 from kg.config import DEFAULT, Config
+from kg.decisions import CURATED  # Evidence.method of a link a curator decided
 from kg.exporters import Exporter, register
 from kg.graph import layout
 from kg.model import BROADER, MENTIONED_IN, METRIC_OF, SYNONYM, KnowledgeGraph
@@ -45,8 +46,6 @@ EDGE_STYLES = {
 }
 # Edge kinds a later rule may add still get a distinct look rather than breaking the page.
 FALLBACK_COLOURS = ("#cc79a7", "#e69f00", "#56b4e9", "#000000")
-
-CURATED = "curated"  # Evidence.method of a link a curator decided
 
 
 def render(kg: KnowledgeGraph) -> dict[str, bytes]:

@@ -319,6 +319,7 @@ var kgExplorer = (function () {
     performance.mark("kg-network-created");
     network.on("click", function (params) {
       if (params.nodes.length) select(params.nodes[0], { keepView: true });
+      else if (!params.edges.length && state.selected) deselect(); // a click on the background
     });
     network.once("afterDrawing", function () {
       state.readyAt = performance.now();
