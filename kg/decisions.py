@@ -494,7 +494,14 @@ def decisions_for(manifest: Path | None, chosen: Decisions | None) -> Decisions:
     if chosen is not None:
         return chosen
     beside = decisions_beside(manifest)
-    return load_decisions(beside) if beside else NO_DECISIONS
+    if beside is None:
+        return NO_DECISIONS
+    # Warnings name the file as the user would type it: from here, where it is below here.
+    try:
+        beside = beside.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        pass
+    return load_decisions(beside)
 
 
 def report_overruled(kg: KnowledgeGraph, decisions: Decisions) -> KnowledgeGraph:
