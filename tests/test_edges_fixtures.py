@@ -110,3 +110,16 @@ def test_every_edge_quotes_its_evidence(domain):
                 assert evidence.quote in entries[evidence.entry].text
             else:
                 assert evidence.quote in labels[edge.source]
+
+
+def test_the_whole_pipeline_keeps_the_expected_hierarchy():
+    from kg.graph import broader_closure
+    from kg.manifest import plan_for_paths
+    from kg.pipeline import build
+
+    kg = build(plan_for_paths([FIXTURES / "cooking.txt"]))
+    key = {c.pref_label: c.key for c in kg.concepts}
+    ancestors = broader_closure(kg)
+    assert {key["Mother Sauce"], key["Sauce"]} <= ancestors[key["Béchamel"]]
+    assert key["Cooking Method"] in ancestors[key["Braising"]]
+    assert key["Pan"] not in ancestors.get(key["Pan Sauce"], set())
