@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import signal
 import socket
@@ -113,8 +114,11 @@ def load_store(graph: Path, location: Path, binary: str) -> None:
         command += ["--format", _LOAD_FORMAT[graph.suffix.lower()]]
     done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
-        raise InputError(f"the SPARQL server cannot load the graph: {_first_error(done.stderr)}",
-                         path=str(graph))
+        # "Error while loading file F: Parser error at line 3 column 9: ..." names the place.
+        parse = re.search(r"^Error while loading file .*?: (.*?(?:line (\d+).*)?)$", done.stderr, re.M)
+        reason = parse[1] if parse else _first_error(done.stderr)
+        raise InputError(f"the SPARQL server cannot load the graph: {reason}", path=str(graph),
+                         line=int(parse[2]) if parse and parse[2] else None)
 
 
 @contextmanager
@@ -131,11 +135,13 @@ def serving(graph: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
                          hint=f"use one of {', '.join(GRAPH_FORMATS)}")
     if timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port} is not a port number", hint="use 1 to 65535, or 0 for any free port")
     binary = oxigraph_binary()
     port = port or free_port(host)
     check_port_free(host, port)
     location = Path(tempfile.mkdtemp(prefix="kg-serve-"))
-    process = None
+    process = endpoint = None
     try:
         load_store(file, location, binary)
         process = subprocess.Popen(
@@ -150,6 +156,8 @@ def serving(graph: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     finally:
         if process is not None:
             _stop(process)
+            if endpoint is not None and endpoint.log_reader is not None:
+                endpoint.log_reader.join(STOP_SECONDS)  # it ends at the log's end of file
             process.stderr.close()
         shutil.rmtree(location, ignore_errors=True)
 

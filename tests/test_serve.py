@@ -31,7 +31,7 @@ import rdflib
 from rdflib.compare import isomorphic
 from SPARQLWrapper import JSON, XML, SPARQLWrapper
 
-from kg.errors import UsageError
+from kg.errors import InputError, UsageError
 from kg.exporters import render_all
 from kg.serve import free_port, serving
 from kg.sparql import Query, load_graph, run_query
@@ -277,3 +277,18 @@ def test_a_busy_port_fails_before_loading_anything(graph_path):
         with pytest.raises(UsageError, match=f"port {port} on 127.0.0.1 is already in use"):
             with serving(graph_path, port=port):
                 pass
+
+
+def test_bad_input_is_one_typed_error_before_any_server_runs(tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<https://example.org/a> <https://example.org/b> .\n", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot load the graph: Parser error at line 1") as caught:
+        with serving(broken, port=0):
+            pass
+    assert caught.value.line == 1 and "broken.ttl:1:" in str(caught.value) and "\n" not in str(caught.value)
+    with pytest.raises(UsageError, match="not a port number"):
+        with serving(broken, port=70000):
+            pass
+    with pytest.raises(InputError, match="no such graph"):
+        with serving(tmp_path / "missing.ttl", port=0):
+            pass
