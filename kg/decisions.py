@@ -468,7 +468,9 @@ def apply_edge_decisions(edges: list[Edge], concepts: list[Concept],
         pair = _edge_key(decision.kind, start.key, end.key)
         existing = by_pair.get(pair, [])
         if decision.action in ("accept", "reject") and not existing:
-            findings.append(_stale(decision, "no such edge was inferred"))
+            why = "no such edge was inferred" + (" (an [[add]] keeps it regardless)"
+                                                 if decision.action == "accept" else "")
+            findings.append(_stale(decision, why))
             continue
         if decision.action == "reject":
             del by_pair[pair]
