@@ -41,9 +41,8 @@ _NOT_EXAMPLES_AFTER = frozenset("would feel feels look looks seem seems somethin
                                 "feel felt act acts".split())
 _EXAMPLES_END = re.compile(r"[.;:()\u2014]|\betc\b|\b(?:that|which|who|to|so|because|in order)\b",
                            re.IGNORECASE)
-# Labels of the concept every metric is narrower than.
-METRIC_CLASS_LABELS = frozenset({("metric",), ("measure",), ("measurement",),
-                                 ("performance", "metric")})
+# Labels of the concept every metric is narrower than, the likeliest first.
+METRIC_CLASS_LABELS = (("metric",), ("measure",), ("measurement",))
 
 
 def _genus_edges(concept: Concept, found: list[tuple[str, Genus]], index: LabelIndex,
@@ -182,10 +181,16 @@ def _head_edge(concept: Concept, target: str, label: str, found: list[tuple[str,
 
 def _metric_class_edges(concepts: list[Concept], entries: dict[str, Entry],
                         signals: dict, index: LabelIndex, config: Config) -> list[Edge]:
-    classes = sorted({key for form in METRIC_CLASS_LABELS for key in index.exact(form)})
-    if len(classes) != 1:
-        return []  # no "Metric" concept, or several: nothing to attach to without guessing
-    metric_class = classes[0]
+    metric_class = None
+    for form in METRIC_CLASS_LABELS:
+        classes = index.exact(form)
+        if classes:
+            if len(classes) > 1:
+                return []  # two "Metric" concepts: nothing to attach to without guessing
+            metric_class = next(iter(classes))
+            break
+    if metric_class is None:
+        return []
     edges = []
     for concept in concepts:
         signal = signals.get(concept.key)

@@ -111,12 +111,20 @@ class Genus:
         return self.words[-1]
 
 
+_ICS_SINGULARS = frozenset(
+    "analytics physics economics ethics logistics statistics mathematics politics electronics "
+    "genetics linguistics athletics aerobics acoustics ergonomics robotics semantics diagnostics "
+    "informatics optics graphics aesthetics dynamics mechanics kinetics forensics".split())
+
+
 @lru_cache(maxsize=65536)
 def singular(word: str) -> str:
     """"tickets" -> "ticket"; leaves words that only look plural ("status", "analysis")."""
     lower = word.lower()
+    if lower.endswith("ics"):  # "metrics" -> "metric", but "analytics" is one discipline
+        return lower if lower in _ICS_SINGULARS else lower[:-1]
     if len(lower) < 4 or not lower.endswith("s") or lower.endswith(
-            ("ss", "us", "is", "ics", "ous", "'s", "’s")):
+            ("ss", "us", "is", "ous", "'s", "’s")):
         return lower
     single = _INFLECT.singular_noun(lower)
     return single if isinstance(single, str) and single else lower
