@@ -129,8 +129,11 @@ def _swappable(target: Path) -> bool:
     """A flat folder of plain files that nobody is standing in: swapping it is invisible."""
     if os.path.ismount(target):
         return False
-    cwd = Path.cwd().resolve()
-    if cwd == target or target in cwd.parents:
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:  # the working folder was deleted: nobody can be standing in the target
+        cwd = None
+    if cwd is not None and (cwd == target or target in cwd.parents):
         return False
     entries = list(os.scandir(target))
     return len(entries) <= MAX_SWAPPED_FILES and all(
@@ -155,7 +158,7 @@ def _exchange(first: Path, second: Path) -> bool:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no C library to load (Windows), or too old
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
                        _RENAME_EXCHANGE)

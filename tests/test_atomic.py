@@ -363,3 +363,27 @@ def test_builds_in_different_folders_and_hash_seeds_are_byte_identical(two_build
 def test_explorer_pages_are_byte_identical_too(two_builds):
     first, second = two_builds
     assert _differing(first, second, lambda name: name.endswith(".html")) == []
+
+
+def test_writing_into_the_working_folder_replaces_files_in_place(tmp_path, monkeypatch):
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "a.ttl").write_bytes(b"old")
+    monkeypatch.chdir(out)  # swapping would leave this shell in a deleted folder
+    inode = out.stat().st_ino
+    replace_files({"a.ttl": b"new"}, Path("."))
+    assert (out / "a.ttl").read_bytes() == b"new" and out.stat().st_ino == inode
+    assert _staging_left(out) == []
+
+
+def test_exchange_swaps_two_folders_or_says_it_cannot(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "one").write_bytes(b"1")
+    (second / "two").write_bytes(b"2")
+    swapped = kg.atomic._exchange(first, second)
+    if sys.platform.startswith("linux"):
+        assert swapped, "renameat2 exchange should work on Linux file systems like this one"
+    expected = ({"two": b"2"}, {"one": b"1"}) if swapped else ({"one": b"1"}, {"two": b"2"})
+    assert (_snapshot(first), _snapshot(second)) == expected
