@@ -21,6 +21,8 @@ from kg.errors import InputError
 from kg.model import Scheme, Source
 
 MANIFEST_NAME = "manifest.toml"
+# kg's own files kept beside the glossaries: never read as glossaries when a folder is built.
+KG_FILES = frozenset({MANIFEST_NAME, "decisions.toml", "iris.lock"})
 DEFAULT_BASE_IRI = "https://example.org/kg/{name}/"
 DEFAULT_DATE = "1970-01-01T00:00:00Z"  # used only when neither manifest nor SOURCE_DATE_EPOCH dates a build
 
@@ -156,7 +158,7 @@ def plan_for_paths(paths: list[Path], *, name: str | None = None) -> Plan:
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*")
                                 if p.is_file() and not p.name.startswith(".")
-                                and p.name != MANIFEST_NAME))
+                                and p.name not in KG_FILES))
         elif path.is_file():
             files.append(path)
         else:
