@@ -129,7 +129,11 @@ def load_graph(path: Path) -> LoadedGraph:
 
 
 def read_query(text_or_path: str) -> Query:
-    """A query given inline, or read from a .rq file (any existing file is read too)."""
+    """A query given inline, read from a .rq file (any existing file is read too), or "-": stdin."""
+    if text_or_path == "-":
+        import sys
+
+        return Query(sys.stdin.read(), "<stdin>")
     candidate = Path(text_or_path)
     try:
         is_file = candidate.is_file()

@@ -144,6 +144,12 @@ def test_a_query_file_is_read(sailing, tmp_path):
         read_query(str(tmp_path / "missing.rq"))
 
 
+def test_a_query_from_stdin(sailing, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(LABELS))
+    assert main(["query", str(sailing), "-", "--format", "tsv"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == len(EXPECTED_LABELS) + 1
+
+
 def test_syntax_error_names_file_line_and_column(sailing, tmp_path):
     path = tmp_path / "broken.rq"
     path.write_text("# broken\nSELECT ?c\nWHERE { ?c skos:prefLabel }\n", encoding="utf-8")

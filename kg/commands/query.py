@@ -1,10 +1,10 @@
 """Ask a graph a SPARQL question: SELECT, ASK, CONSTRUCT or DESCRIBE.
 
 GRAPH is a Turtle, N-Triples, JSON-LD or RDF/XML file, or an export folder (its NAME.ttl).
-QUERY is a SPARQL query or a .rq file (ready ones are in ontology/queries/). The prefixes
-kg, skos, dct, rdf, rdfs, owl, prov, xsd and dcat are predeclared.
+QUERY is a SPARQL query, a .rq file (ready ones are in ontology/queries/) or - for stdin.
+The prefixes kg, skos, dct, rdf, rdfs, owl, prov, xsd and dcat are predeclared.
 
-  kg query exports/ ontology/queries/metrics.rq
+  kg query exports/ ontology/queries/what-metrics-measure.rq
   kg query exports/ 'SELECT ?c ?label WHERE { ?c skos:prefLabel ?label } LIMIT 5' --format csv
 
 SELECT and ASK answers: table (default), csv, tsv, json, xml (the SPARQL 1.1 results formats).
@@ -24,7 +24,7 @@ HELP = "run a SPARQL query (or a .rq file) over an exported graph"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("graph", metavar="GRAPH", help="graph file, or an export folder")
-    parser.add_argument("query", metavar="QUERY", help="SPARQL query text, or a .rq file")
+    parser.add_argument("query", metavar="QUERY", help="SPARQL query text, a .rq file, or - to read it from stdin")
     parser.add_argument("--format", "-f", choices=FORMATS, default="table", metavar="FORMAT",
                         help=f"answer format: {', '.join(FORMATS)} (default: table; "
                              "Turtle for CONSTRUCT and DESCRIBE)")
