@@ -3,13 +3,14 @@
 - genus: the definition's genus phrase names a concept ("An agent is a customer service
   representative who…" -> Representative; "A type of call transfer…" -> Call Transfer).
 - head: the label's tail is another concept's label ("Inbound Call Center" -> Call Center), or
-  is with one inner modifier left out ("Customer Self-Service" -> Customer Service), and
-  the definition agrees: its genus has the same head, the two definitions share a genus, or the
-  head concept is named in it outside the term itself. A definition whose genus says otherwise
-  ("Zero Defects: a quality assurance philosophy…", "Pending Ticket: the second stage of a
-  ticket") vetoes the link unless it also says the term is one ("…, classed as one of the
-  sauces"); one that says nothing either way leaves it at a lower confidence. Only a tail counts, so "Call Routing" is never a
-  kind of "Call Center", "Ticketing System" never a "Ticket", "Agent Console" never an "Agent".
+  is with one inner modifier left out ("Customer Self-Service" -> Customer Service), and the
+  definition agrees: its genus has the same head, the two definitions share a genus, or the
+  head concept is named in it outside the term itself. A genus that says otherwise ("Zero
+  Defects: a quality assurance philosophy…", "Pending Ticket: the second stage of a ticket")
+  vetoes the link unless the definition also says the term is one ("…, classed as one of the
+  sauces"); a definition that says nothing either way leaves it at a lower confidence. The
+  head word always stays, so "Call Routing" is never a kind of "Call Center", "Ticketing
+  System" never a "Ticket", "Agent Console" never an "Agent".
 - genus-modifier: a genus that says how, not what ("a quality assurance philosophy", "a customer
   service approach") -> the concept its modifier names.
 - such-as: Hearst's pattern in any definition, "channels such as live chat and email" -> Live
@@ -52,8 +53,8 @@ def _genus_edges(concept: Concept, found: list[tuple[str, Genus]], index: LabelI
     for entry_id, genus in found:
         acronym = index.acronym(genus.phrase.split()[-1], exclude=concept.key)
         if acronym is not None:  # "A type of KPI that…"
-            edges.append(Edge(BROADER, concept.key, acronym,
-                              Evidence("genus", config.edges.genus_confidence, genus.sentence, entry_id)))
+            edges.append(Edge(BROADER, concept.key, acronym, Evidence(
+                "genus", config.edges.genus_confidence, genus.sentence, entry_id)))
             continue
         for phrase in genus.conjuncts:
             link = index.link(phrase, exclude=concept.key)
@@ -144,7 +145,8 @@ def _without_complement(text: str, genus: Genus | None) -> str:
     ticket is what the term is a state of, which says nothing of it being a ticket."""
     if genus is None or not genus.after.lower().startswith("of "):
         return text
-    complement = re.split(r"[,.;:()\u2014]|\b(?:that|which|who|where|when)\b", genus.after, maxsplit=1)[0]
+    complement = re.split(r"[,.;:()\u2014]|\b(?:that|which|who|where|when)\b", genus.after,
+                          maxsplit=1)[0]
     return text.replace(genus.phrase + " " + complement, genus.phrase, 1)
 
 

@@ -6,7 +6,7 @@ A glossary definition usually names its genus first, in one of a few shapes:
     "A metric that measures how much effort…"                       -> metric
     "A type of call transfer in which…"                             -> call transfer
     "Support metrics are the key performance indicators (KPIs)…"    -> key performance indicators
-    "Gamification involves integrating game-like elements…"         -> (none: the verb is not a copula)
+    "Gamification involves integrating game-like elements…"         -> none: no copula
 
 No downloaded model: determiners and adverbs are skipped, "type/kind/form of" is looked
 through, and the noun phrase ends at the first relative pronoun, preposition, punctuation
@@ -54,8 +54,8 @@ _POSTNOMINALS = ("used designed responsible based provided offered made given ow
                  "available visible capable able aimed intended built aligned related associated "
                  "consisting containing involving allowing enabling helping using focused "
                  "dedicated tailored performed sent raised assigned designated brought caused "
-                 "required needed expected collected delivered similar equivalent comparable analogous "
-                 "identical specific unique common").split()
+                 "required needed expected collected delivered similar equivalent comparable "
+                 "analogous identical specific unique common").split()
 _CONJUNCTIONS = frozenset("and or".split())
 STOP_WORDS = frozenset(_RELATIVES + _PREPOSITIONS + _PRONOUNS)
 # Participles and adjectives that follow their noun ("a tool used by…", "responsible for…");
@@ -354,7 +354,7 @@ def _noun_phrase(sentence: str, tokens: list[re.Match], words: list[str], index:
                 end = close + 1  # "a customer relationship management (CRM) platform"
                 continue
             break
-        if (word == "," and end == begin + 1 and _adjective_like(words[begin]) and end + 1 < len(words)
+        if (word == "," and end == begin + 1 and adjective_like(words[begin]) and end + 1 < len(words)
                 and not _ends_phrase(words[end + 1])):
             end += 1  # "the first, default state", "prewritten, templated replies"
             continue
@@ -405,11 +405,12 @@ def _drop_parentheses(words: list[str]) -> list[str]:
     return kept
 
 
-_ADJECTIVE_ENDINGS = ("ed", "ive", "al", "ful", "ous", "ic", "able", "ible", "ent", "ant", "ary", "less")
+_ADJECTIVE_ENDINGS = ("ed", "ive", "al", "ful", "ous", "ic", "able", "ible", "ent", "ant", "ary",
+                      "less")
 _ORDINALS = frozenset("first second third fourth fifth last final next initial new old".split())
 
 
-def _adjective_like(word: str) -> bool:
+def adjective_like(word: str) -> bool:
     return word in _ORDINALS or (len(word) > 4 and word.endswith(_ADJECTIVE_ENDINGS))
 
 
@@ -437,7 +438,7 @@ def _conjuncts(words: list[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(match_key(tuple(g)) for g in groups if g)
 
 
-def _looks_like_acronym(text: str) -> bool:
+def looks_like_acronym(text: str) -> bool:
     """"NPS", "VoC", "KPIs": a short token mostly in capitals."""
     letters = [c for c in text if c.isalpha()]
     return (" " not in text and 2 <= len(letters) <= 10
@@ -475,11 +476,11 @@ class LabelIndex:
                 continue
             forms = []
             for label in concept.labels:
-                if label in concept.acronyms or _looks_like_acronym(label):
+                if label in concept.acronyms or looks_like_acronym(label):
                     self.by_acronym.setdefault(label, set()).add(concept.key)
                     continue
                 for variant in label_variants(label):
-                    if _looks_like_acronym(variant):
+                    if looks_like_acronym(variant):
                         self.by_acronym.setdefault(variant, set()).add(concept.key)
                         continue
                     words = match_key(normalise_words(variant))

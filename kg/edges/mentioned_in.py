@@ -18,7 +18,7 @@ import ahocorasick
 
 from kg.config import Config
 from kg.edges import Rule, register
-from kg.edges.genus import _looks_like_acronym, label_variants, sentences, singular
+from kg.edges.genus import looks_like_acronym, label_variants, sentences, singular
 from kg.edges.metric_of import METRIC_LABEL_HEADS
 from kg.model import MENTIONED_IN, Concept, Edge, Entry, Evidence
 
@@ -58,7 +58,7 @@ def label_forms(concept: Concept) -> list[tuple[str, bool, str]]:
     keys = {key for _, key in keyed}
     forms: dict[tuple[str, bool, str], None] = {}
     for variant, key in keyed:
-        if variant in concept.acronyms or _looks_like_acronym(variant):
+        if variant in concept.acronyms or looks_like_acronym(variant):
             cased = " ".join(_NON_WORD.sub(" ", variant).split())
             forms[(cased.lower(), True, cased)] = None
             forms[(cased.lower() + "s", True, cased + "s")] = None  # "KPIs"
@@ -144,7 +144,8 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
     strong, weak = config.edges.mention_confidence, config.edges.mention_one_word_confidence
     quotes = _Sentences()
     edges: dict[tuple[str, str], Edge] = {}
-    for index, start, (concept_key, _, _, is_strong) in _scan(automaton, normalise(joined), joined, starts):
+    matches = _scan(automaton, normalise(joined), joined, starts)
+    for index, start, (concept_key, _, _, is_strong) in matches:
         owner = owners[index]
         if concept_key == owner or (concept_key, owner) in edges:
             continue

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from kg.config import Config
 from kg.edges import Rule, register
 from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex,
-                            _adjective_like, genera, match_key, normalise_words, sentences,
+                            adjective_like, genera, match_key, normalise_words, sentences,
                             singular, term_verb)
 from kg.model import METRIC_OF, Concept, Edge, Entry, Evidence
 
@@ -184,14 +184,14 @@ class _Linker:
         self.metrics = metrics
         self.config = config
 
-    def _allowed(self, key: str, metric: str) -> bool:
+    def allowed(self, key: str, metric: str) -> bool:
         return key != metric and key not in self.metrics
 
     def object(self, words: tuple[str, ...], metric: str) -> tuple[str, float] | None:
         if not words:
             return None
         found = self.index.link(tuple(words), exclude=metric)
-        if found and self._allowed(found[0], metric):
+        if found and self.allowed(found[0], metric):
             return found[0], self.config.edges.metric_object_confidence
         return None
 
@@ -200,7 +200,7 @@ class _Linker:
         for start in range(len(words)):
             for length in range(min(6, len(words) - start), 0, -1):
                 keys = self.index.exact(tuple(words[start:start + length])) - {metric}
-                if len(keys) == 1 and self._allowed(next(iter(keys)), metric):
+                if len(keys) == 1 and self.allowed(next(iter(keys)), metric):
                     return next(iter(keys)), self.config.edges.metric_clause_confidence
                 if keys:
                     break
@@ -209,13 +209,14 @@ class _Linker:
     def head(self, words: tuple[str, ...], metric: str) -> tuple[str, float] | None:
         if not words:
             return None
-        keys = {k for k in self.index.heads(words[-1], exclude=metric) if self._allowed(k, metric)}
+        keys = {k for k in self.index.heads(words[-1], exclude=metric) if self.allowed(k, metric)}
         if len(keys) == 1:
             return next(iter(keys)), self.config.edges.metric_head_confidence
         return None
 
 
-def _measured(concept: Concept, entries: dict[str, Entry], linker: _Linker) -> list[tuple[str, float, str, str]]:
+def _measured(concept: Concept, entries: dict[str, Entry],
+              linker: _Linker) -> list[tuple[str, float, str, str]]:
     """(target, confidence, quoted sentence, entry id) from "measures X" in the definitions."""
     found = []
     for entry_id in concept.entries:
@@ -251,7 +252,7 @@ def _from_label(concept: Concept, index: LabelIndex, linker: _Linker,
             continue
         measured = words[:-1]
         for dropped in range(len(measured)):
-            keys = {k for k in index.exact(measured[dropped:]) if linker._allowed(k, concept.key)}
+            keys = {k for k in index.exact(measured[dropped:]) if linker.allowed(k, concept.key)}
             if len(keys) == 1:
                 confidence = (config.edges.metric_label_confidence if dropped == 0
                               else config.edges.metric_label_tail_confidence)
@@ -259,8 +260,8 @@ def _from_label(concept: Concept, index: LabelIndex, linker: _Linker,
                 break
         else:
             keys = {k for k in index.heads(measured[-1], exclude=concept.key)
-                    if linker._allowed(k, concept.key)
-                    and not any(_adjective_like(w) for form in index.labels_of.get(k, ())
+                    if linker.allowed(k, concept.key)
+                    and not any(adjective_like(w) for form in index.labels_of.get(k, ())
                                 for w in form[:-1])}
             if len(keys) == 1:
                 found.append((next(iter(keys)), config.edges.metric_head_confidence, label, None))

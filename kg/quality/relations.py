@@ -72,8 +72,8 @@ def glossary_files(gold: Path, glossaries: Path) -> list[Path]:
         files = [glossaries / name for name in names if (glossaries / name).is_file()]
         if files:
             return files
-    return sorted(p for p in glossaries.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and not p.name.lower().startswith("readme"))
+    return sorted(p for p in glossaries.iterdir() if p.is_file() and not p.name.startswith(".")
+                  and not p.name.lower().startswith("readme"))
 
 
 def _normal(text: str) -> str:
