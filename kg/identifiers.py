@@ -40,6 +40,9 @@ from kg.model import Concept, KnowledgeGraph
 LOCK_NAME = "iris.lock"
 SLUG = re.compile(r"[a-z][a-z0-9-]*")
 MAX_SLUG_LENGTH = 60  # long provisional labels make unreadable IRIs; cut at a word boundary
+# A fact that many recorded concepts share ("TBD" as a definition, a stock phrase) identifies
+# none of them, and matching on it would cost concepts x holders: it is not used.
+MAX_FACT_HOLDERS = 50
 FALLBACK_PREFIX = "concept"
 
 # Identity facts, in the order the lock lists them.
@@ -217,7 +220,9 @@ def _match(identities: list[frozenset[Fact]], concepts: list[Concept],
             holders.setdefault(fact, []).append(slug)
     candidates = []
     for index, facts in enumerate(identities):
-        shared = Counter(slug for fact in facts for slug in holders.get(fact, ()))
+        shared = Counter(slug for fact in facts
+                         if len(holders.get(fact, ())) <= MAX_FACT_HOLDERS
+                         for slug in holders.get(fact, ()))
         pref = next((value for kind, value in facts if kind == PREF), None)
         for slug, count in shared.items():
             recorded = lock.slugs[slug]
