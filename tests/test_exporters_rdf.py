@@ -167,3 +167,25 @@ def test_iris_are_deterministic_slugs_under_the_base():
 def test_two_renders_are_byte_identical():
     from kg.exporters import render_all
     assert render_all(sample_graph("bundled"), ["rdf", "skos"]) == rendered("bundled")
+
+
+def test_text_xml_cannot_hold_is_written_the_same_in_every_syntax():
+    """A form feed or a carriage return in a definition must not make RDF/XML unreadable or
+    differ from its Turtle twin: every syntax writes the same stand-in."""
+    from dataclasses import replace
+
+    from kg.exporters import render_all
+    from tests.fixtures.rdf.samples import astronomy
+    kg = astronomy()
+    hostile = "A page\x0cbreak,\r\na carriage return, \x01 a control and \uffff a non-character."
+    entries = tuple(replace(e, definition=hostile) if e.id == "sky-glossary-5" else e for e in kg.entries)
+    files = render_all(replace(kg, entries=entries), ["rdf", "skos"])
+    syntaxes = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}
+    graphs = {name: rdflib.Graph().parse(data=content, format=syntaxes[name.rsplit(".", 1)[1]])
+              for name, content in files.items()}
+    assert isomorphic(graphs["astro.skos.ttl"], graphs["astro.skos.rdf"])
+    assert isomorphic(graphs["astro.ttl"], graphs["astro.jsonld"])
+    nebula = rdflib.URIRef("https://example.org/astro/nebula")
+    definition = graphs["astro.skos.rdf"].value(nebula, rdflib.SKOS.definition)
+    assert str(definition) == "A page break,\na carriage return,   a control and  a non-character."
+

@@ -26,7 +26,7 @@ from kg.vocabulary import PREFIXES, kg_term
 
 # rdf:type is written as this control character so that sorting the lines puts it first
 # within its subject (Turtle's `a`, RDF/XML's typed element); rdf_write swaps it back.
-# Literals never contain it: `_escape` writes every control character as \uXXXX.
+# Literals never contain it: `_escape` replaces every control character.
 RDF_TYPE = "\x01"
 RDF_TYPE_IRI = PREFIXES["rdf"] + "type"
 
@@ -35,8 +35,13 @@ RDF_TYPE_IRI = PREFIXES["rdf"] + "type"
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 _SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`\x00-\x20]+$")
 _SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
-_ESCAPES = {ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n", ord("\r"): "\\r"}
-_ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in _ESCAPES})
+_ESCAPES = {ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+# Characters XML 1.0 cannot hold at all, not even as &#…; references: RDF/XML (TemaTres) would
+# be unreadable, so every syntax writes the same stand-in and all files keep the same triples.
+# A control character in glossary text is a page break or a scraping accident: a space;
+# non-characters and lone surrogates (undecodable bytes) are dropped.
+_ESCAPES.update({c: " " for c in range(0x20) if c not in _ESCAPES})
+_ESCAPES.update({0xFFFE: "", 0xFFFF: "", **{c: "" for c in range(0xD800, 0xE000)}})
 
 
 def iri(value: str) -> str:
@@ -107,6 +112,8 @@ def is_slug(text: str) -> bool:
 
 
 def _escape(value: str) -> str:
+    if "\r" in value:  # XML parsers read a carriage return as a line feed: write what they read
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.translate(_ESCAPES)
 
 
