@@ -30,6 +30,7 @@ import pyoxigraph
 import rdflib
 from rdflib import BNode, URIRef
 from rdflib import Literal as RdfLiteral
+from rdflib.compare import isomorphic
 
 from kg.errors import InputError
 from kg.vocabulary import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
@@ -577,18 +578,21 @@ def skosify_problems(graph: rdflib.Graph) -> list[Problem]:
 
     capture = _Capture()
     root = logging.getLogger()
+    level = root.level
     root.addHandler(capture)
+    root.setLevel(min(level or logging.WARNING, logging.WARNING))
     try:
         # Given a Graph (never a path: on a file it cannot parse, Skosify calls sys.exit).
         result = skosify.skosify(graph)
     finally:
         root.removeHandler(capture)
+        root.setLevel(level)
     problems = [Problem("skosify", message) for message in sorted(set(capture.messages))]
     if not any(isinstance(t, BNode) for triple in graph for t in triple):
         missing, extra = set(graph) - set(result), set(result) - set(graph)
         same = not missing and not extra
     else:
-        same = rdflib.compare.isomorphic(graph, result)
+        same = isomorphic(graph, result)
         missing = extra = set()
     if not same:
         detail = "; ".join(f"{label} {s.n3()} {p.n3()} {o.n3()}" for label, triples in

@@ -203,3 +203,9 @@ def test_large_graphs_skip_the_slow_libraries_and_say_why():
     report = validate_bytes(rendered("astronomy")["astro.skos.ttl"], "astro.skos.ttl", max_library_triples=10)
     assert report.ok and set(dict(report.skipped)) == {"shacl", "skosify"}
     assert "skip" in report.to_text()
+
+
+def test_blank_nodes_are_compared_by_isomorphism():
+    assert check(':c skos:note [ rdf:value "a note"@en ] .', libraries=("skosify",)) == {}
+    found = check(':c skos:definition [ rdf:value "reified"@en ] .', libraries=())
+    assert any("not a plain literal" in m for m in found["languages"])
