@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.config import DEFAULT, Config, ExplorerConfig
+from kg.config import DEFAULT, ExplorerConfig
 from kg.exporters import render_all
 from kg.exporters.html import embed_json, explorer_data, render, render_page, safe_url
 from kg.graph import layout
