@@ -36,8 +36,8 @@ from kg.model import BROADER, Concept, Edge, Entry, Evidence
 MANNER_HEADS = frozenset(
     "philosophy approach strategy methodology practice technique method principle discipline".split())
 # "channels such as live chat, email or phone": each example is a kind of the phrase before.
-_SUCH_AS = re.compile(r",?\s*\b(such as|including|for example|for instance|e\.g\.|like)\b,?\s*",
-                      re.IGNORECASE)
+_SUCH_AS = re.compile(r",?\s*(?P<cue>\b(?:such as|including|for example|for instance|like)\b|"
+                      r"\be\.g\.),?\s*", re.IGNORECASE)
 _NOT_EXAMPLES_AFTER = frozenset("would feel feels look looks seem seems something just more much "
                                 "feel felt act acts".split())
 _EXAMPLES_END = re.compile(r"[.;:()\u2014]|\betc\b|\b(?:that|which|who|to|so|because|in order)\b",
@@ -243,8 +243,8 @@ def _such_as_edges(concept: Concept, found: list[tuple[str, Genus]], entries: di
         entry = entries.get(entry_id)
         for position, sentence in enumerate(sentences(entry.text) if entry else []):
             for match in _SUCH_AS.finditer(sentence):
-                before = sentence[:match.start()]
-                if match.group(1).lower() == "like" and (
+                before = sentence[:match.start()].rstrip(" (")  # "channels (e.g. phone…)"
+                if match.group("cue").lower() == "like" and (
                         not before.split() or before.split()[-1].lower() in _NOT_EXAMPLES_AFTER):
                     continue
                 link = index.link(_phrase_before(before)) if _phrase_before(before) else None
