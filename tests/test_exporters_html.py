@@ -163,6 +163,13 @@ def test_embedded_json_cannot_close_its_script_element():
     assert json.loads(text) == {"a": "</script><!-- & >"}
 
 
+def test_undecodable_bytes_kept_as_lone_surrogates_still_make_a_utf8_page():
+    concepts = (Concept(key="a", pref_label="caf\udce9"),)
+    kg = KnowledgeGraph(Scheme("t", "T\udce9", "", "https://example.org/t/"), (), (), concepts, ())
+    page = render(kg)["t.html"].decode("utf-8")
+    assert rows(embedded_data(page), "concepts")[0]["label"] == "caf\udce9"
+
+
 def test_large_graph_opens_on_an_overview_of_the_most_connected_concepts():
     kg = synthetic_graph(300)
     config = dataclasses.replace(DEFAULT, explorer=ExplorerConfig(full_view_max_concepts=200, overview_concepts=40))

@@ -49,7 +49,8 @@ FALLBACK_COLOURS = ("#cc79a7", "#e69f00", "#56b4e9", "#000000")
 
 
 def render(kg: KnowledgeGraph) -> dict[str, bytes]:
-    return {f"{kg.scheme.name}.html": render_page(kg).encode("utf-8")}
+    # "replace" only matters for a lone surrogate in the heading; the data escapes its own
+    return {f"{kg.scheme.name}.html": render_page(kg).encode("utf-8", errors="replace")}
 
 
 def render_page(kg: KnowledgeGraph, config: Config = DEFAULT) -> str:
@@ -141,9 +142,17 @@ def safe_url(url: str | None) -> str | None:
 
 
 def embed_json(data: dict) -> str:
-    """JSON that cannot end its <script> element: every "<", ">" and "&" becomes a \\u escape."""
+    """JSON that cannot end its <script> element: every "<", ">" and "&" becomes a \\u escape.
+
+    Lone surrogates (text a reader decoded with surrogateescape) are escaped too: as raw
+    characters they cannot be written as UTF-8 at all.
+    """
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def content_security_policy(scripts: list[str]) -> str:
