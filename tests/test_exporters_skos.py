@@ -10,6 +10,7 @@ import logging
 import random
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import rdflib
@@ -21,7 +22,9 @@ from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 from kg.exporters import render_all
 from kg.exporters.skos import concept_links
 from kg.exporters.skos_labels import export_labels
-from kg.validate import validate_bytes
+from kg.manifest import plan_for_paths
+from kg.pipeline import build
+from kg.validate import validate_bytes, validate_exports
 from kg.vocabulary import ONTOLOGY_FILE, SHAPES_FILE
 from tests.fixtures.rdf.samples import SAMPLE_NAMES, astronomy, rendered, sample_graph
 
@@ -211,3 +214,16 @@ def test_a_bad_language_tag_is_a_located_input_error():
     kg = astronomy()
     with pytest.raises(InputError, match="not a language tag"):
         render_all(replace(kg, scheme=replace(kg.scheme, language="english please")), ["skos"])
+
+
+GLOSSARY_FIXTURES = sorted(p for p in (Path(__file__).parent / "fixtures" / "glossaries").glob("*")
+                           if p.with_name(p.stem + ".expected.json").is_file())
+
+
+@pytest.mark.parametrize("glossary", GLOSSARY_FIXTURES, ids=lambda p: p.name)
+def test_fixture_glossaries_of_other_domains_export_valid_skos(glossary):
+    """Every reader fixture (cooking, sailing, wine, HR…) builds into exports kg build accepts."""
+    kg = build(plan_for_paths([glossary]))
+    reports = validate_exports(render_all(kg, ["rdf", "skos"]))
+    assert [r.file.rsplit(".", 2)[-2:] for r in reports] == [["skos", "ttl"], [kg.scheme.name, "ttl"]]
+    assert all(r.problems == () for r in reports), "\n".join(r.to_text() for r in reports)
