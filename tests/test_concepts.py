@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from kg.concepts import find_concepts, form_concepts, suggest_labels
 from kg.config import DEFAULT, Config, MergeConfig
@@ -297,3 +298,19 @@ def test_concepts_stage_is_near_linear():
     form_concepts(_synthetic(1000, 1))  # warm imports and label caches
     ratio = _cost(_synthetic(6000, 3)) / _cost(_synthetic(1500, 2))
     assert ratio < 6, f"4x the entries cost {ratio:.1f}x the time"
+
+
+# --- any input ------------------------------------------------------------------------------
+
+_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.one_of(st.none(), _text), _text), max_size=12))
+def test_every_entry_lands_in_exactly_one_concept_whatever_the_text(rows):
+    entries = [entry(source, n, headword, text) for n, (source, headword, text) in enumerate(rows, 1)]
+    concepts = form_concepts(entries)
+    placed = [entry_id for c in concepts for entry_id in c.entries]
+    assert sorted(placed) == sorted(e.id for e in entries)
+    for concept in concepts:
+        assert concept.pref_label.casefold() not in {a.casefold() for a in concept.alt_labels}
