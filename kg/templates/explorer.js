@@ -143,15 +143,21 @@ var kgExplorer = (function () {
   // Outside the selection's neighbourhood, concepts and links fade so its own stand out.
   function nodeColour(concept, dimmed) {
     var style = NODE_STYLES[conceptKind(concept)];
-    var background = dimmed ? "#f1f3f5" : style.background;
-    var border = dimmed ? "#d5dadf" : style.border;
+    // see-through when faded, so the selection's links show under the crowd
+    var background = dimmed ? "rgba(236, 239, 242, 0.35)" : style.background;
+    var border = dimmed ? "rgba(190, 198, 206, 0.5)" : style.border;
     return {
       color: {
         background: background, border: border,
         highlight: { background: "#ffe680", border: "#1d2430" },
         hover: { background: background, border: "#1d2430" },
       },
-      font: { color: dimmed ? "rgba(80, 90, 100, 0.22)" : "#1d2430" },
+      // in a big graph faded labels would still blur into a grey texture: drop them there; and
+      // no white halo on faded labels, or it would cover the selection's links
+      font: {
+        color: dimmed ? (DATA.concepts.length > 1500 ? "rgba(0, 0, 0, 0)" : "rgba(80, 90, 100, 0.22)") : "#1d2430",
+        strokeWidth: dimmed ? 0 : 4,
+      },
     };
   }
 
@@ -165,7 +171,7 @@ var kgExplorer = (function () {
       y: concept.y,
       size: Math.min(36, 7 + 3 * weight),
       // hubs get larger labels, so theirs are the ones still drawn when zoomed out
-      font: { size: Math.min(32, 12 + 2.5 * weight), color: look.font.color },
+      font: { size: Math.min(32, 12 + 2.5 * weight), color: look.font.color, strokeWidth: look.font.strokeWidth },
       color: look.color,
       shapeProperties: { borderDashes: concept.provisional ? [3, 3] : false },
       kind: conceptKind(concept),
@@ -174,7 +180,8 @@ var kgExplorer = (function () {
 
   function edgeColour(edge, dimmed) {
     var colour = kindStyle.get(edge.kind).colour;
-    return { color: colour, highlight: colour, hover: colour, opacity: dimmed ? 0.12 : 0.75 };
+    var faded = DATA.concepts.length > 1500 ? 0.05 : 0.12;
+    return { color: colour, highlight: colour, hover: colour, opacity: dimmed ? faded : 0.75 };
   }
 
   // Only what differs from the network's edge defaults: per-edge option objects double the
@@ -355,15 +362,30 @@ var kgExplorer = (function () {
     if (focusSet && focusSet.size > 1) {
       network.fit({ nodes: Array.from(focusSet), maxZoomLevel: 1.5, animation: animation });
     } else if (!options.keepView) {
-      // the concept with its direct neighbours, close enough to read their labels
-      var around = Array.from(neighbourhood(key, 1)).slice(0, 60);
-      network.fit({ nodes: around, maxZoomLevel: 1.3, minZoomLevel: 0.45, animation: animation });
+      showAround(key, animation);
     }
     renderDetails(concept);
     if (!options.fromHash && keyFromHash() !== key) {
       window.location.hash = encodeURIComponent(key); // a history entry: the back button returns
     }
     return true;
+  }
+
+  // The concept with its direct neighbours if they fit at a readable zoom; else the concept
+  // itself, readable, with its links leading off screen (the details panel lists them all).
+  function showAround(key, animation) {
+    var around = Array.from(neighbourhood(key, 1)).filter(function (other) { return state.shownNodes.has(other); });
+    var positions = network.getPositions(around);
+    var xs = around.map(function (other) { return positions[other].x; });
+    var ys = around.map(function (other) { return positions[other].y; });
+    var width = Math.max.apply(null, xs) - Math.min.apply(null, xs) + 160;
+    var height = Math.max.apply(null, ys) - Math.min.apply(null, ys) + 120;
+    var readable = Math.min(container.clientWidth / width, container.clientHeight / height) >= 0.7;
+    if (around.length > 1 && readable) {
+      network.fit({ nodes: around, maxZoomLevel: 1.3, animation: animation });
+    } else {
+      network.focus(key, { scale: 1.0, animation: animation });
+    }
   }
 
   function deselect(options) {
