@@ -149,3 +149,16 @@ def test_a_genus_that_is_an_acronym_links_its_concept():
     concepts[0] = Concept(concepts[0].key, concepts[0].pref_label, alt_labels=("KPI",),
                           acronyms=("KPI",), entries=concepts[0].entries)
     assert pairs(concepts, entries)[("support-kpi", "key-performance-indicator")] == "genus"
+
+
+def test_a_modifiers_genus_generalises_the_label():
+    concepts, entries = glossary(
+        ("Response", "An answer given to a customer."),
+        ("Reply", "A response sent by an agent."),
+        ("Response Time", "The time it takes to respond."),
+        ("Average Reply Time", "Average reply time is the average time it takes to reply."),
+    )
+    edges = {(e.source, e.target): e for e in broader.infer(concepts, entries, DEFAULT)}
+    edge = edges[("average-reply-time", "response-time")]
+    assert edge.evidence.method == "head-generalised"
+    assert edge.confidence == DEFAULT.edges.head_unconfirmed_confidence

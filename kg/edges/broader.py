@@ -11,6 +11,9 @@
   sauces"); a definition that says nothing either way leaves it at a lower confidence. The
   head word always stays, so "Call Routing" is never a kind of "Call Center", "Ticketing
   System" never a "Ticket", "Agent Console" never an "Agent".
+- head-generalised: a label whose modifier names a concept, with that concept's genus in its
+  place, is another concept's label: "Average Reply Time" -> Response Time, a reply being "the
+  response provided by an agent".
 - genus-modifier: a genus that says how, not what ("a quality assurance philosophy", "a customer
   service approach") -> the concept its modifier names.
 - such-as: Hearst's pattern in any definition, "channels such as live chat and email" -> Live
@@ -23,6 +26,7 @@ Cycles, links implied by a longer chain and surplus parents are pruned by kg.gra
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from kg.config import Config
 from kg.edges import Rule, register
@@ -108,6 +112,29 @@ def _label_heads(concept: Concept, index: LabelIndex) -> list[tuple[str, str]]:
     heads = [(best[1], best[2])] if best else []
     heads += [(key, label) for key, label in sorted(inner.items()) if not best or key != best[1]]
     return heads
+
+
+def _generalised_heads(concept: Concept, index: LabelIndex,
+                       found: dict[str, list[tuple[str, Genus]]]) -> list[tuple[str, str]]:
+    """(head concept, label) through a modifier's genus: "Average Reply Time" -> Response Time
+    where a Reply is "the response provided by an agent": a kind of X's time is a kind of
+    Y's time when X is a kind of Y."""
+    heads: dict[str, str] = {}
+    for label in concept.labels:
+        if label in concept.acronyms:
+            continue
+        words = match_key(normalise_words(re.sub(r"\([^)]*\)", " ", label)))
+        for start in range(len(words) - 1):
+            for end in range(start + 1, len(words)):
+                modifier = index.exact(words[start:end]) - {concept.key}
+                if len(modifier) != 1:
+                    continue
+                named = next(iter(modifier))
+                for _, genus in found.get(named, []):
+                    keys = index.exact((genus.head, *words[end:])) - {concept.key, named}
+                    if len(keys) == 1:
+                        heads.setdefault(next(iter(keys)), label)
+    return sorted(heads.items())
 
 
 def _fold(word: str) -> str:
@@ -280,6 +307,13 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
                                   index, set(signals), entries, config)
                 if edge is not None:
                     candidates.append(edge)
+            for target, label in _generalised_heads(concept, index, found):
+                edge = _head_edge(concept, target, label, found[concept.key], found.get(target, []),
+                                  index, set(signals), entries, config)
+                if edge is not None:  # two steps of inference: never above an unconfirmed head
+                    candidates.append(replace(edge, evidence=replace(
+                        edge.evidence, method="head-generalised",
+                        confidence=min(edge.confidence, config.edges.head_unconfirmed_confidence))))
     if "metric-class" in methods:
         candidates += _metric_class_edges(concepts, entries, signals, index, config)
     best: dict[tuple[str, str], Edge] = {}
