@@ -56,7 +56,7 @@ class Explorer:
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
         self.page.goto(path.as_uri() + fragment)
-        self.page.wait_for_function("document.documentElement.dataset.ready === 'true'", timeout=30_000)
+        self.page.wait_for_function("() => document.documentElement.dataset.ready === 'true'", timeout=30_000)
 
     def _route(self, route):
         if route.request.url.startswith(("file:", "data:")):
@@ -333,6 +333,16 @@ def test_a_glossary_full_of_markup_runs_nothing_and_shows_its_characters(open_ex
     assert hostile.LABEL in explorer.page.inner_text("#search-results")
     explorer.page.click("#tab-az")
     assert hostile.OTHER_LABEL in explorer.page.inner_text("#az-list")
+    # the hover box shows the label and definition as text too
+    point = explorer.js("""key => {
+        const dom = network.canvasToDOM(network.getPositions([key])[key]);
+        const box = document.getElementById('mynetwork').getBoundingClientRect();
+        return [box.left + dom.x, box.top + dom.y];
+    }""", "ticket-queue")
+    explorer.page.mouse.move(point[0] + 1, point[1] + 1)
+    explorer.page.wait_for_function("() => document.querySelector('div.vis-tooltip')?.style.visibility === 'visible'")
+    assert hostile.OTHER_LABEL in explorer.page.inner_text("div.vis-tooltip")
+    assert explorer.js("document.querySelectorAll('img, svg, b, iframe').length") == 0
     assert explorer.js("window.__pwned") is None
 
 

@@ -175,7 +175,16 @@ var kgExplorer = (function () {
       color: look.color,
       shapeProperties: { borderDashes: concept.provisional ? [3, 3] : false },
       kind: conceptKind(concept),
+      title: hoverText(concept),
     };
+  }
+
+  // vis-network 9 shows a string title as plain text, never as HTML; hover is off in big graphs.
+  function hoverText(concept) {
+    if (DATA.concepts.length > 1500) return undefined;
+    var first = concept.definitions.length ? concept.definitions[0].text : "";
+    if (first.length > 200) first = first.slice(0, 199) + "…";
+    return concept.label + (first ? "\n" + first : "");
   }
 
   function edgeColour(edge, dimmed) {
