@@ -243,17 +243,19 @@ def disk_full(tmp_path, capsys, monkeypatch):
     return run
 
 
-def _bundled_graph(tmp_path) -> Path:
+def _small_graph(tmp_path) -> Path:
+    glossary = tmp_path / "gadgets.txt"
+    glossary.write_text(GOOD, encoding="utf-8")
     out = tmp_path / "graph"
-    assert main(["build", str(ROOT / "sources"), "--out", str(out), "--quiet", "--only", "rdf"]) == 0
-    return next(out.glob("*.ttl"))
+    assert main(["build", str(glossary), "--out", str(out), "--quiet", "--only", "rdf"]) == 0
+    return out / "gadgets.ttl"
 
 
 @scenario("a SPARQL syntax error (`kg query`)")
 def sparql_syntax_error(tmp_path, capsys, monkeypatch):
     if "query" not in COMMANDS:
         pytest.skip("kg query is not built yet (the SPARQL issue); this row's test waits for it")
-    graph = _bundled_graph(tmp_path)
+    graph = _small_graph(tmp_path)
     capsys.readouterr()
     run = Run(capsys, ["query", str(graph), "SELECT ?s WHERE {\n  ?s ?p \n"])
     assert re.search(r"line \d+|\d+:\d+", run.err), f"no line/column in {run.err!r}"
@@ -264,7 +266,7 @@ def sparql_syntax_error(tmp_path, capsys, monkeypatch):
 def port_in_use(tmp_path, capsys, monkeypatch):
     if "serve" not in COMMANDS:
         pytest.skip("kg serve is not built yet (the SPARQL issue); this row's test waits for it")
-    graph = _bundled_graph(tmp_path)
+    graph = _small_graph(tmp_path)
     capsys.readouterr()
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
