@@ -107,7 +107,7 @@ def _install(staging: Path, target: Path, names: list[str]) -> None:
             if error.errno not in (errno.EEXIST, errno.ENOTEMPTY) or not target.is_dir():
                 raise
             _replace_each(staging, target, names)
-    elif _swappable(target):
+    elif _swappable(target) and _same_owner(staging, target):
         _carry_over(target, staging, set(names))
         _set_folder_mode(staging, stat.S_IMODE(target.stat().st_mode))
         _fsync_folder(staging)
@@ -138,6 +138,22 @@ def _swappable(target: Path) -> bool:
     entries = list(os.scandir(target))
     return len(entries) <= MAX_SWAPPED_FILES and all(
         entry.is_file(follow_symlinks=False) for entry in entries)
+
+
+def _same_owner(staging: Path, target: Path) -> bool:
+    """Give the staged folder the target's owner, or say it cannot be swapped in.
+
+    A swap replaces the folder itself: without this, root building into alice's folder would
+    leave her a folder she cannot write to.
+    """
+    wanted, staged = target.stat(), staging.stat()
+    if (wanted.st_uid, wanted.st_gid) == (staged.st_uid, staged.st_gid):
+        return True
+    try:
+        os.chown(staging, wanted.st_uid, wanted.st_gid)
+    except OSError:
+        return False
+    return True
 
 
 def _carry_over(target: Path, staging: Path, written: set[str]) -> None:

@@ -192,6 +192,7 @@ def save_lock(path: Path, lock: IriLock) -> bool:
     except (OSError, UnicodeDecodeError):
         pass
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         remove_abandoned_staging(path)
         write_text_atomically(path, text)
     except OSError as error:

@@ -390,3 +390,14 @@ def test_exchange_swaps_two_folders_or_says_it_cannot(tmp_path):
         assert swapped, "renameat2 exchange should work on Linux file systems like this one"
     expected = ({"two": b"2"}, {"one": b"1"}) if swapped else ({"one": b"1"}, {"two": b"2"})
     assert (_snapshot(first), _snapshot(second)) == expected
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can build into a folder another user owns")
+def test_root_building_into_a_users_folder_leaves_it_theirs(tmp_path):
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "a.ttl").write_bytes(b"old")
+    os.chown(out, 65534, 65534)  # nobody
+    replace_files({"a.ttl": b"new"}, out)
+    assert (out.stat().st_uid, out.stat().st_gid) == (65534, 65534)
+    assert (out / "a.ttl").read_bytes() == b"new"

@@ -281,3 +281,11 @@ def test_a_definition_thousands_share_costs_nothing_and_carries_no_iri():
     keys = {c.key for c in assign_keys(renamed, lock, definitions)}
     assert time.process_time() - started < 5  # not 3,000 x 3,000 candidate pairs
     assert all(key.startswith("renamed-") for key in keys)  # "To be defined." identifies nothing
+
+
+def test_a_lock_in_a_new_folder_is_created(glossary_file, tmp_path):
+    glossary = glossary_file("Widget: a small gadget.\n", "gadgets.txt")
+    lock_file = tmp_path / "locks" / "new" / "gadgets.iris"
+    assert main(["build", str(glossary), "--out", str(tmp_path / "out"), "--quiet",
+                 "--iris", str(lock_file)]) == 0
+    assert set(read_lock(lock_file).slugs) == {"widget"}
