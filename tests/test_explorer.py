@@ -182,6 +182,24 @@ def test_search_finds_acronyms_and_alternative_labels(open_explorer, synthetic_p
     assert "No concept matches" in explorer.page.inner_text("#search-results")
 
 
+def test_search_results_are_keyboard_navigable_and_escape_clears(open_explorer, synthetic_page):
+    _, path = synthetic_page
+    explorer = open_explorer(path)
+    explorer.page.fill("input[type=search]", "ticket")
+    options = explorer.page.locator("#search-results [role=option]")
+    assert options.count() > 2
+    second = options.nth(1).get_attribute("data-key")
+    explorer.page.keyboard.press("ArrowDown")
+    assert options.nth(1).get_attribute("aria-selected") == "true"
+    explorer.page.keyboard.press("Enter")
+    assert explorer.selected() == second
+    explorer.page.keyboard.press("Escape")  # first Esc empties the box, the next leaves it
+    assert explorer.page.input_value("input[type=search]") == ""
+    explorer.page.keyboard.press("Escape")
+    explorer.page.keyboard.press("Escape")  # outside the box, Esc clears the selection
+    assert explorer.selected() is None
+
+
 def test_a_filter_hides_the_edges_of_its_kind(open_explorer, synthetic_page):
     _, path = synthetic_page
     explorer = open_explorer(path)
