@@ -12,6 +12,10 @@ deterministic and survive rebuilds as long as the slugs do:
     BASE + "source/" + key        a glossary file
     BASE + "entry/" + entry id    one entry of a glossary file
     BASE + "evidence/" + …        why one inferred edge exists
+
+The scheme sits outside the concept namespace on purpose: no concept slug can ever collide
+with it, and iQvoc, whose importer creates an object for every typed subject under its
+default namespace and skips the rest, does not mistake it for a concept.
 """
 
 from __future__ import annotations
