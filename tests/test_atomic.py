@@ -401,3 +401,22 @@ def test_root_building_into_a_users_folder_leaves_it_theirs(tmp_path):
     replace_files({"a.ttl": b"new"}, out)
     assert (out.stat().st_uid, out.stat().st_gid) == (65534, 65534)
     assert (out / "a.ttl").read_bytes() == b"new"
+
+
+def test_ctrl_c_mid_write_changes_nothing_and_leaves_no_temp_folder(tmp_path, monkeypatch):
+    out = tmp_path / "exports"
+    replace_files({"a.ttl": b"old A", "b.ttl": b"old B"}, out)
+    real_write = kg.atomic._write_synced
+    calls = []
+
+    def interrupted_on_second_file(path, content):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_write(path, content)
+
+    monkeypatch.setattr(kg.atomic, "_write_synced", interrupted_on_second_file)
+    with pytest.raises(KeyboardInterrupt):
+        replace_files({"a.ttl": b"new A", "b.ttl": b"new B"}, out)
+    assert _snapshot(out) == {"a.ttl": b"old A", "b.ttl": b"old B"}
+    assert _staging_left(out) == []
