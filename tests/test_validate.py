@@ -209,3 +209,19 @@ def test_blank_nodes_are_compared_by_isomorphism():
     assert check(':c skos:note [ rdf:value "a note"@en ] .', libraries=("skosify",)) == {}
     found = check(':c skos:definition [ rdf:value "reified"@en ] .', libraries=())
     assert any("not a plain literal" in m for m in found["languages"])
+
+
+def test_a_folder_stands_for_its_rdf_files(tmp_path, capsys):
+    for name, content in rendered("astronomy").items():
+        (tmp_path / name).write_bytes(content)
+    (tmp_path / "astro.html").write_text("<!doctype html>", encoding="utf-8")
+    parser = __import__("argparse").ArgumentParser()
+    validate_command.add_arguments(parser)
+    assert validate_command.run(parser.parse_args([str(tmp_path), "--format", "json",
+                                                   "--max-library-triples", "0"])) == 0
+    files = [report["file"].rsplit("/", 1)[1] for report in json.loads(capsys.readouterr().out)]
+    assert files == sorted(rendered("astronomy"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match="no RDF file"):
+        validate_command.run(parser.parse_args([str(empty)]))
