@@ -10,7 +10,7 @@ Three verdicts, each over the triples exactly as written (tools infer nothing):
 3. Skosify: it must return the same graph and log no warning.
 
 pySHACL and Skosify work on rdflib graphs and take minutes on a million triples, so above
-`max_library_triples` only the profile checks run (the report says so).
+`max_library_triples` (kg/config.py) only the profile checks run (the report says so).
 
     report = validate_file(Path("exports/customer-service.skos.ttl"))
     print(report.to_text())
@@ -32,6 +32,7 @@ from rdflib import BNode, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.compare import isomorphic
 
+from kg.config import DEFAULT
 from kg.errors import InputError
 from kg.vocabulary import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
 
@@ -48,7 +49,7 @@ _PYOXIGRAPH_FORMATS = {"ttl": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfF
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
 _SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
-DEFAULT_MAX_LIBRARY_TRIPLES = 300_000
+DEFAULT_MAX_LIBRARY_TRIPLES = DEFAULT.validation.validate_library_triples
 MAX_SHOWN = 20  # problems listed per check in the text report
 
 # (check name, what it guards) in report order
@@ -614,15 +615,15 @@ def validate_triples(triples: list[pyoxigraph.Triple], name: str,
     problems = profile_problems(triples, ontology)
     skipped: list[tuple[str, str]] = [(check, "not run on this file") for check in LIBRARY_CHECKS
                                       if check not in libraries]
-    if len(triples) <= max_library_triples:
-        graph = to_rdflib(triples) if libraries else None
+    if libraries and len(triples) > max_library_triples:
+        why = f"{len(triples)} triples > {max_library_triples}; the profile checks cover the same ground"
+        skipped += [(check, why) for check in libraries]
+    elif libraries:
+        graph = to_rdflib(triples)
         if "shacl" in libraries:
             problems += shacl_problems(graph)
         if "skosify" in libraries:
             problems += skosify_problems(graph)
-    else:
-        why = f"{len(triples)} triples > {max_library_triples}; the profile checks cover the same ground"
-        skipped = [(check, why) for check in LIBRARY_CHECKS]
     concepts = sum(1 for t in triples if t.predicate.value == RDF_TYPE and t.object.value == SKOS + "Concept")
     return Report(file=name, triples=len(triples), concepts=concepts, problems=tuple(problems),
                   skipped=tuple(skipped))
@@ -635,7 +636,7 @@ def validate_bytes(content: bytes, name: str, max_library_triples: int = DEFAULT
 
 
 def validate_exports(files: dict[str, bytes],
-                     max_library_triples: int = DEFAULT_MAX_LIBRARY_TRIPLES) -> list[Report]:
+                     max_library_triples: int = DEFAULT.validation.build_library_triples) -> list[Report]:
     """What `kg build` checks of what it writes: every Turtle file, the libraries on the profile.
 
     The other syntaxes hold the same triples as their Turtle twin (the tests prove it). The
@@ -675,7 +676,10 @@ def build_summary(reports: list[Report]) -> str:
     violations = sum(len(r.violations) for r in reports)
     warnings = sum(len(r.warnings) for r in reports)
     verdict = f"{violations} violations" if violations else "no violations"
-    return f"Validated {'; '.join(parts)}: {verdict}, {warnings} warnings"
+    large = [Path(r.file).name for r in reports if any(" triples > " in why for _, why in r.skipped)]
+    note = (f" (too large for pySHACL and Skosify in a build: `kg validate {', '.join(large)}` runs them)"
+            if large else "")
+    return f"Validated {'; '.join(parts)}: {verdict}, {warnings} warnings{note}"
 
 
 def reports_json(reports: list[Report]) -> str:

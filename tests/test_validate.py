@@ -225,3 +225,9 @@ def test_a_folder_stands_for_its_rdf_files(tmp_path, capsys):
     empty.mkdir()
     with pytest.raises(InputError, match="no RDF file"):
         validate_command.run(parser.parse_args([str(empty)]))
+
+
+def test_build_summary_says_when_exports_are_too_large_for_the_libraries():
+    reports = validate_exports(rendered("astronomy"), max_library_triples=10)
+    summary = build_summary(reports)
+    assert "(profile checks)" in summary and "`kg validate astro.skos.ttl` runs them" in summary
