@@ -38,7 +38,6 @@ RDF_TYPE_IRI = PREFIXES["rdf"] + "type"
 # error instead of a syntax error deep in the serialiser.
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 _SAFE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`\x00-\x20]+$")
-_SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 _ESCAPES = {ord('"'): '\\"', ord("\\"): "\\\\", ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
 # Characters XML 1.0 cannot hold at all, not even as &#…; references: RDF/XML (TemaTres) would
 # be unreadable, so every syntax writes the same stand-in and all files keep the same triples.
@@ -109,10 +108,6 @@ def evidence_iri(scheme: Scheme, slug: str) -> str:
 
 def _path_safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._~-]+", "-", text)
-
-
-def is_slug(text: str) -> bool:
-    return bool(_SLUG.match(text))
 
 
 def _escape(value: str) -> str:
