@@ -149,7 +149,7 @@ def serving(graph: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
              "--timeout-s", str(max(1, round(timeout)))],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             # Its own session: a terminal's Ctrl-C reaches kg only, and kg stops the server in order.
-            start_new_session=True)
+            start_new_session=True, preexec_fn=_die_with_parent)
         endpoint = Endpoint(host, port, process, location)
         _wait_until_listening(endpoint)
         yield endpoint
@@ -178,6 +178,19 @@ def serve_forever(graph: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_POR
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: on Linux, have the kernel stop the server if kg is killed.
+
+    Without it a `kill -9` of kg (or of a test worker) leaves an orphan server holding its
+    port; elsewhere there is no such call and kg's own clean-up is all there is.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        set_parent_death_signal = 1  # PR_SET_PDEATHSIG, from <linux/prctl.h>
+        ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGTERM, 0, 0, 0)
 
 
 def _interrupt(signum, frame):

@@ -292,3 +292,23 @@ def test_bad_input_is_one_typed_error_before_any_server_runs(tmp_path):
     with pytest.raises(InputError, match="no such graph"):
         with serving(tmp_path / "missing.ttl", port=0):
             pass
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_killed_kg_takes_its_server_down(start_server, graph_path):
+    server = start_server(graph_path)
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+    assert len(children) == 1
+    oxigraph = int(children[0])
+    server.process.kill()  # SIGKILL: kg gets no chance to clean up
+    server.process.wait(15)
+    deadline = time.monotonic() + 15
+    while Path(f"/proc/{oxigraph}").exists() and time.monotonic() < deadline:
+        if Path(f"/proc/{oxigraph}/stat").read_text().split()[2] == "Z":
+            break  # gone, only not yet reaped by init
+        time.sleep(0.1)
+    assert not Path(f"/proc/{oxigraph}").exists() or \
+        Path(f"/proc/{oxigraph}/stat").read_text().split()[2] == "Z"
+    with socket.socket() as probe:  # its port is free again
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", server.port))
