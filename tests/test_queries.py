@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
 from pathlib import Path
 
 import pytest

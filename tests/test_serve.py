@@ -34,7 +34,7 @@ from SPARQLWrapper import JSON, XML, SPARQLWrapper
 from kg.errors import InputError, UsageError
 from kg.exporters import render_all
 from kg.serve import free_port, serving
-from kg.sparql import Query, load_graph, run_query
+from kg.sparql import Query, load_graph, render, run_query
 from kg.vocabulary import PREFIXES
 from tests.conftest import ROOT
 
@@ -168,7 +168,6 @@ def test_sparqlwrapper_json_and_xml(server, graph_path, bundled_kg):
     client.setQuery(LABELS)
     client.setReturnFormat(XML)
     document = client.query().convert()
-    ns = "{http://www.w3.org/2005/sparql-results#}"
     labels = [r.getElementsByTagName("literal")[0].firstChild.data for r in document.getElementsByTagName("result")]
     assert labels == [record["label"] for record in local(graph_path, LABELS).records()]
 
@@ -188,19 +187,13 @@ def test_accept_headers_choose_json_xml_csv_tsv(server, graph_path):
 
 
 def test_construct_as_turtle_and_ntriples_by_post(server, graph_path):
-    expected = rdflib.Graph().parse(data=local(graph_path, NARROWER).triples and
-                                    _ntriples(local(graph_path, NARROWER)), format="nt")
+    expected = rdflib.Graph().parse(data=render(local(graph_path, NARROWER), "ntriples"), format="nt")
     assert len(expected) > 0
     for accept, syntax in (("text/turtle", "turtle"), ("application/n-triples", "nt")):
         status, body = http(server.query_url, accept=accept, data=NARROWER.encode("utf-8"),
                             content_type="application/sparql-query")
         assert status == 200
         assert isomorphic(rdflib.Graph().parse(data=body, format=syntax), expected), accept
-
-
-def _ntriples(answer) -> bytes:
-    from kg.sparql import render
-    return render(answer, "ntriples")
 
 
 def test_sixteen_concurrent_clients_get_identical_answers(server, graph_path):
