@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal
 
-from dataclasses import replace
 
 from kg.concepts import form_concepts
 from kg.config import DEFAULT
