@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal
 
-
 from kg.concepts import form_concepts
 from kg.config import DEFAULT
 from kg.edges import infer_edges
