@@ -121,7 +121,8 @@ def load_manifest(path: Path) -> Plan:
             raise InputError(f"source file '{table['file']}' does not exist", path=str(path),
                              line=_file_line(text, table["file"]),
                              hint="fix the name or remove the [[source]] table")
-        key = _unique(table.get("key") or slugify(Path(table["file"]).stem, "source"), seen)
+        # A key names IRIs (BASE/source/KEY): slugify what the manifest says, whatever it says.
+        key = _unique(slugify(table.get("key") or Path(table["file"]).stem, "source"), seen)
         sources.append((Source(
             key=key, path=str(table["file"]), title=table.get("title") or Path(table["file"]).stem,
             publisher=table.get("publisher"), url=table.get("url"),

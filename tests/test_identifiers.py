@@ -294,10 +294,6 @@ def test_a_lock_in_a_new_folder_is_created(glossary_file, tmp_path):
 IRI_UNSAFE = re.compile(r'[\s<>"{}|^`\\]')
 
 
-@pytest.mark.xfail(strict=True, raises=SyntaxError,
-                   reason="kg/manifest.py takes a [[source]] key as written, so 'my key/with <slash>' "
-                          "reaches the source IRI and pyoxigraph refuses it with a traceback; "
-                          "reported to the lead (slugify it, or an InputError naming the line)")
 def test_a_source_key_with_spaces_never_reaches_an_iri(garden, tmp_path, capsys):
     manifest = garden / "manifest.toml"
     manifest.write_text(manifest.read_text(encoding="utf-8").replace(
