@@ -21,9 +21,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import inflect
+from kg.inflection import singular_noun
 
-_INFLECT = inflect.engine()
+
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
@@ -310,11 +310,10 @@ def acronym_expansions(definition: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=262144)
 def singular(word: str) -> str:
-    """Singular of an English noun (inflect); unchanged when inflect says it is not a plural."""
+    """Singular of an English noun; unchanged when it is not a plural."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    result = _INFLECT.singular_noun(word)
-    return result if isinstance(result, str) and result else word
+    return singular_noun(word)
 
 
 @lru_cache(maxsize=262144)

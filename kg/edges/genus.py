@@ -21,11 +21,10 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import inflect
 
+from kg.inflection import singular_noun
 from kg.model import Concept, Entry
 
-_INFLECT = inflect.engine()
 
 # A word of a definition: letters/digits with inner hyphens, slashes and apostrophes; or one
 # punctuation mark that ends a noun phrase.
@@ -126,8 +125,7 @@ def singular(word: str) -> str:
     if len(lower) < 4 or not lower.endswith("s") or lower.endswith(
             ("ss", "us", "is", "ous", "'s", "’s")):
         return lower
-    single = _INFLECT.singular_noun(lower)
-    return single if isinstance(single, str) and single else lower
+    return singular_noun(lower)
 
 
 @lru_cache(maxsize=262144)
