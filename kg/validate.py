@@ -636,7 +636,8 @@ def validate_bytes(content: bytes, name: str, max_library_triples: int = DEFAULT
 
 
 def validate_exports(files: dict[str, bytes],
-                     max_library_triples: int = DEFAULT.validation.build_library_triples) -> list[Report]:
+                     max_library_triples: int = DEFAULT.validation.build_library_triples,
+                     max_full_graph_bytes: int = DEFAULT.validation.build_full_graph_bytes) -> list[Report]:
     """What `kg build` checks of what it writes: every Turtle file, the libraries on the profile.
 
     The other syntaxes hold the same triples as their Turtle twin (the tests prove it). The
@@ -648,6 +649,11 @@ def validate_exports(files: dict[str, bytes],
     profiles = [name for name in turtle if name.endswith(".skos.ttl")] or turtle
     reports = []
     for name in turtle:
+        if name not in profiles and len(files[name]) > max_full_graph_bytes:
+            why = f"{len(files[name]) // 1_000_000} MB > {max_full_graph_bytes // 1_000_000} MB in a build"
+            reports.append(Report(file=name, triples=0, concepts=0, problems=(),
+                                  skipped=tuple((check, why) for check in ("profile", *LIBRARY_CHECKS))))
+            continue
         libraries = LIBRARY_CHECKS if name in profiles else ()
         reports.append(validate_bytes(files[name], name, max_library_triples, libraries))
     return reports
@@ -670,6 +676,10 @@ def build_summary(reports: list[Report]) -> str:
     parts = []
     for report in reports:
         skipped = dict(report.skipped)
+        if "profile" in skipped:
+            parts.append(f"{Path(report.file).name} (not re-read: {skipped['profile']}; "
+                         f"`kg validate {Path(report.file).name}` checks it)")
+            continue
         ran = ["profile checks"] + [label for check, label in (("shacl", "SHACL"), ("skosify", "Skosify"))
                                   if check not in skipped]
         parts.append(f"{Path(report.file).name} ({', '.join(ran)})")

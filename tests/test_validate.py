@@ -231,3 +231,16 @@ def test_build_summary_says_when_exports_are_too_large_for_the_libraries():
     reports = validate_exports(rendered("astronomy"), max_library_triples=10)
     summary = build_summary(reports)
     assert "(profile checks)" in summary and "`kg validate astro.skos.ttl` runs them" in summary
+
+
+def test_a_build_rereads_a_large_full_graph_only_on_request(bundled_kg):
+    """The SKOS profile is always checked; a full graph over the size limit is left to kg validate."""
+    from kg.exporters import render_all
+    from kg.validate import build_summary, validate_exports
+
+    files = render_all(bundled_kg, ["rdf", "skos"])
+    reports = {report.file: report for report in validate_exports(files, max_full_graph_bytes=1)}
+    name = bundled_kg.scheme.name
+    assert reports[f"{name}.skos.ttl"].triples > 0 and "profile" not in dict(reports[f"{name}.skos.ttl"].skipped)
+    assert "profile" in dict(reports[f"{name}.ttl"].skipped)
+    assert f"`kg validate {name}.ttl` checks it" in build_summary(list(reports.values()))

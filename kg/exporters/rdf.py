@@ -21,7 +21,7 @@ from kg.exporters.rdf_terms import (
     RDF_TYPE, boolean, concept_iri, decimal, dct, entry_iri, evidence_iri, evidence_slug, integer, iri,
     is_safe_iri, kg_node, lang_text, ns, plain, skos, source_iri, statement,
 )
-from kg.exporters.rdf_write import sorted_document, write
+from kg.exporters.rdf_write import sorted_document, write_all
 from kg.exporters.skos import prefixes_for, skos_lines
 from kg.model import BROADER, SYNONYM, KnowledgeGraph
 from kg.vocabulary import EDGE_PROPERTY
@@ -144,7 +144,8 @@ def full_graph(kg: KnowledgeGraph) -> rdflib.Graph:
 def render(kg: KnowledgeGraph) -> dict[str, bytes]:
     document = full_document(kg)
     prefixes = prefixes_for(kg)
-    return {f"{kg.scheme.name}.{extension}": write(document, extension, prefixes) for extension in FULL_EXTENSIONS}
+    written = write_all(document, FULL_EXTENSIONS, prefixes)
+    return {f"{kg.scheme.name}.{extension}": content for extension, content in written.items()}
 
 
 register(Exporter("rdf", "the full graph for SPARQL (NAME.ttl, NAME.jsonld)", render))

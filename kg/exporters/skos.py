@@ -21,7 +21,7 @@ from kg.exporters.rdf_terms import (
     RDF_TYPE, concept_iri, date_time, dct, iri, is_safe_iri, lang_text, ns, plain, scheme_iri, skos,
     source_iri, statement,
 )
-from kg.exporters.rdf_write import sorted_document, write
+from kg.exporters.rdf_write import sorted_document, write_all
 from kg.exporters.skos_labels import Labels, export_labels, tidy
 from kg.model import BROADER, METRIC_OF, SYNONYM, KnowledgeGraph
 from kg.vocabulary import PREFIXES
@@ -175,8 +175,8 @@ def prefixes_for(kg: KnowledgeGraph) -> dict[str, str]:
 def render(kg: KnowledgeGraph) -> dict[str, bytes]:
     document = sorted_document(skos_lines(kg))
     prefixes = prefixes_for(kg)
-    return {f"{kg.scheme.name}.skos.{extension}": write(document, extension, prefixes)
-            for extension in SKOS_EXTENSIONS}
+    written = write_all(document, SKOS_EXTENSIONS, prefixes)
+    return {f"{kg.scheme.name}.skos.{extension}": content for extension, content in written.items()}
 
 
 register(Exporter("skos", "the SKOS import profile (NAME.skos.ttl, .nt, .rdf, .jsonld)", render))
