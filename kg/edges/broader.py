@@ -295,6 +295,7 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
     index = LabelIndex(concepts)
     found = {c.key: genera(c, entries) for c in concepts}
     signals = metric_keys(concepts, entries)
+    metric_set = set(signals)  # once: a copy per concept made this stage quadratic
     candidates: list[Edge] = []
     for concept in concepts:
         if "genus" in methods:
@@ -304,12 +305,12 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
         if "head" in methods and not concept.provisional:
             for target, label in _label_heads(concept, index):
                 edge = _head_edge(concept, target, label, found[concept.key], found.get(target, []),
-                                  index, set(signals), entries, config)
+                                  index, metric_set, entries, config)
                 if edge is not None:
                     candidates.append(edge)
             for target, label in _generalised_heads(concept, index, found):
                 edge = _head_edge(concept, target, label, found[concept.key], found.get(target, []),
-                                  index, set(signals), entries, config)
+                                  index, metric_set, entries, config)
                 if edge is not None:  # two steps of inference: never above an unconfirmed head
                     candidates.append(replace(edge, evidence=replace(
                         edge.evidence, method="head-generalised",
