@@ -13,8 +13,7 @@ import zipfile
 from kg.errors import InputError
 from kg.model import Document
 from kg.readers import Extraction, Reader, register
-from kg.readers.columns import read_table
-from kg.readers.layouts import read_lines
+from kg.readers.layouts import read_marked_up
 from kg.readers.lines import Line, make_line
 
 
@@ -50,16 +49,7 @@ def read(document: Document) -> Extraction:
         heading = True if style.startswith(("Heading", "Title")) else None
         marker = "- " if style.startswith("List") else ""
         lines.append(make_line(position, marker + text, heading=heading))
-    result = Extraction()
-    for rows in tables:
-        table = read_table(rows, key)
-        result.entries.extend(table.entries)
-        result.findings.extend(table.findings)
-    flow = read_lines(lines, key, headless=not result.entries)
-    result.entries.extend(flow.entries)
-    result.findings.extend(flow.findings)
-    result.entries.sort(key=lambda entry: entry.line)
-    return result
+    return read_marked_up(lines, tables, key)
 
 
 register(Reader("docx", "DOCX documents: heading styles, 'Term: definition' paragraphs, tables",

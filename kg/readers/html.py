@@ -18,8 +18,7 @@ from lxml import etree
 from kg.errors import InputError
 from kg.model import Document, Entry
 from kg.readers import Extraction, Reader, register
-from kg.readers.columns import read_table
-from kg.readers.layouts import read_lines
+from kg.readers.layouts import read_marked_up
 from kg.readers.lines import Line, make_line
 from kg.readers.shapes import is_heading_shaped, squash
 
@@ -62,22 +61,12 @@ def read(document: Document) -> Extraction:
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")
     key = document.source.key
-    result = Extraction()
-    for dl in root.iter("dl"):
-        result.entries.extend(_definition_list(dl, key))
-    for table in root.iter("table"):
-        rows = [(row.sourceline or 0, [_text(cell) for cell in row if cell.tag in ("td", "th")])
-                for row in table.iter("tr")]
-        found = read_table(rows, key)
-        result.entries.extend(found.entries)
-        result.findings.extend(found.findings)
+    listed = [entry for dl in root.iter("dl") for entry in _definition_list(dl, key)]
+    tables = [[(row.sourceline or 0, [_text(cell) for cell in row if cell.tag in ("td", "th")])
+               for row in table.iter("tr")] for table in root.iter("table")]
     lines: list[Line | None] = []
     _flow(root, lines, depth=0)
-    flow = read_lines(lines, key, headless=not result.entries)
-    result.entries.extend(flow.entries)
-    result.findings.extend(flow.findings)
-    result.entries.sort(key=lambda entry: entry.line)
-    return result
+    return read_marked_up(lines, tables, key, listed)
 
 
 def _drop_chrome(root) -> None:

@@ -10,8 +10,28 @@ from __future__ import annotations
 
 from kg.model import Entry
 from kg.readers import Extraction, shapes
+from kg.readers.columns import read_table
 from kg.readers.headed import read_headed, split_blocks
 from kg.readers.lines import Line, definition_text
+
+
+def read_marked_up(lines: list[Line | None], tables: list[list[tuple[int, list[str]]]], key: str,
+                   listed: list[Entry] | None = None) -> Extraction:
+    """A marked-up document: entries its lists gave (`listed`), its tables, then its running text.
+
+    The running text is read as headless definitions only when no list or table held entries:
+    the prose around a glossary table is not a glossary. Entries come back in line order.
+    """
+    result = Extraction(entries=list(listed or []))
+    for rows in tables:
+        table = read_table(rows, key)
+        result.entries.extend(table.entries)
+        result.findings.extend(table.findings)
+    flow = read_lines(lines, key, headless=not result.entries)
+    result.entries.extend(flow.entries)
+    result.findings.extend(flow.findings)
+    result.entries.sort(key=lambda entry: entry.line)
+    return result
 
 
 def read_lines(lines: list[Line | None], key: str, headless: bool = True) -> Extraction:

@@ -16,8 +16,7 @@ from kg.config import DEFAULT
 from kg.errors import InputError
 from kg.model import Document
 from kg.readers import Extraction, Reader, register
-from kg.readers.columns import read_table
-from kg.readers.layouts import read_lines
+from kg.readers.layouts import read_marked_up
 from kg.readers.lines import Line, boundary_line, make_line
 
 _PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -44,16 +43,7 @@ def read(document: Document) -> Extraction:
                              f"longer than {limit:,}", path=document.source.path, line=number)
     key = document.source.key
     lines, tables = markdown_lines(document.text)
-    result = Extraction()
-    for rows in tables:
-        table = read_table(rows, key)
-        result.entries.extend(table.entries)
-        result.findings.extend(table.findings)
-    flow = read_lines(lines, key, headless=not result.entries)
-    result.entries.extend(flow.entries)
-    result.findings.extend(flow.findings)
-    result.entries.sort(key=lambda entry: entry.line)
-    return result
+    return read_marked_up(lines, tables, key)
 
 
 def markdown_lines(text: str) -> tuple[list[Line | None], list[list[tuple[int, list[str]]]]]:
