@@ -27,7 +27,6 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
-from kg.alphabetical import Point, ordered_attachments, sort_key
 from kg.config import DEFAULT, Config, MergeConfig
 from kg.labels import (DefinitionLabel, HeadingLabels, acronym_expansions, analyse_heading,
                        clean, compact_key, definition_labels, genus_head, genus_phrase, match_key,
@@ -523,9 +522,8 @@ def _attach_headless(headless: list[int], items: list[_Labelled], unions: _Clust
         for root in sorted(set(keys.get(compact_key(subject), ()))) if subject else ():
             proposals.append((0, -1.0, h, root, "headless-subject",
                               f"headword-less {items[h].entry.id} opens with {subject!r}"))
-    scores = _headless_scores(headless, clusters, items, similarity, config.headless_max_postings)
-    proposals += _order_proposals(scores, items, config)
-    for h, ranked in scores.items():
+    for h, ranked in _headless_scores(headless, clusters, items, similarity,
+                                      config.headless_max_postings).items():
         if not ranked:
             continue
         best, root = ranked[0]
@@ -540,32 +538,6 @@ def _attach_headless(headless: list[int], items: list[_Labelled], unions: _Clust
             continue
         if unions.union(root, h, MergeReason(rule, round(-negative, 3), detail)):
             attached.add(h)
-
-
-def _order_proposals(scores: dict[int, list[tuple[float, int]]], items: list[_Labelled],
-                     config: MergeConfig) -> list[tuple]:
-    """Attachments the alphabetical order of a headless source vouches for (kg/alphabetical.py)."""
-    by_source: dict[str, list[int]] = defaultdict(list)
-    for h in sorted(scores, key=lambda h: (items[h].entry.source, items[h].entry.line, h)):
-        by_source[items[h].entry.source].append(h)
-    proposals = []
-    for source, ordered in sorted(by_source.items()):
-        points = [Point(position, sort_key(form), score, root, h)
-                  for position, h in enumerate(ordered)
-                  for score, root in scores[h][:_ORDER_CANDIDATES] if score >= config.headless_order_score
-                  for form in {*items[root].full_forms, *items[root].acronyms}]
-        with_candidates = len({p.entry for p in points})
-        chain = ordered_attachments(points, with_candidates, config.headless_order_share,
-                                    config.headless_order_min_chain)
-        for point in chain:
-            proposals.append((2, -point.score, point.entry, point.concept, "headless-order",
-                              f"headword-less {items[point.entry].entry.id} matches "
-                              f"{items[point.concept].name!r} at {point.score:.2f}, in the alphabetical "
-                              f"order {len(chain)} of the {with_candidates} definitions of {source} follow"))
-    return proposals
-
-
-_ORDER_CANDIDATES = 5  # best-scored concepts per headless entry that the ordered chain may pick
 
 
 _SUBJECT = re.compile(r"^(?:(?:a|an|the)\s+)?([A-Za-z][\w&'/-]*(?:\s+[\w&'/-]+){0,4}?)"

@@ -33,17 +33,6 @@ class MergeConfig:
     # a word shared by more concepts than this is not used to find a headless entry's
     # candidates (it says little, and its long list would make the step quadratic)
     headless_max_postings: int = 500
-    # Order as evidence (kg/alphabetical.py): in a source whose headword-less definitions follow
-    # the alphabetical order of the concepts they match, a definition whose candidate lies on
-    # that ordered chain is attached from this score up, without the margin. The chain must
-    # cover this share of the source's definitions that have a candidate (a file in no order
-    # reaches about 2·sqrt(n)/n: 0.22 for 80 definitions), and at least this many of them.
-    # Measured on the bundled gold as (attached right, attached wrong) with the order pass:
-    # 0.20 (34, 3), 0.25 (30, 1), 0.30 (24, 0), 0.35 (16, 2); without it 6 right. Shuffling the
-    # headless file takes the evidence away (back to 6): tests/test_alphabetical.py.
-    headless_order_score: float = 0.30
-    headless_order_share: float = 0.5
-    headless_order_min_chain: int = 6
     # labels that could be spelling variants (as many words, one end word shared) are blocked
     # together and compared all-pairs with rapidfuzz; a larger block is split by its first
     # letters so the cost stays near-linear
