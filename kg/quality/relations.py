@@ -108,6 +108,11 @@ def ancestors(kg: KnowledgeGraph) -> dict[str, set[str]]:
     for edge in kg.edges:
         if edge.kind == BROADER:
             parents.setdefault(edge.source, set()).add(edge.target)
+    return {start: reached - {start} for start, reached in _reachable(parents).items()}
+
+
+def _reachable(parents: dict[str, set[str]]) -> dict[str, set[str]]:
+    """For each node with parents, every node reached through one or more of them."""
     closure: dict[str, set[str]] = {}
     for start in parents:
         seen: set[str] = set()
@@ -117,7 +122,7 @@ def ancestors(kg: KnowledgeGraph) -> dict[str, set[str]]:
             if node not in seen:
                 seen.add(node)
                 stack.extend(parents.get(node, ()))
-        closure[start] = seen - {start}
+        closure[start] = seen
     return closure
 
 
@@ -179,17 +184,7 @@ def _gold_closure(mapped: list[tuple[set[str], set[str]]]) -> dict[str, set[str]
     for sources, targets in mapped:
         for source in sources:
             parents.setdefault(source, set()).update(targets)
-    closure = {}
-    for start in parents:
-        seen: set[str] = set()
-        stack = list(parents[start])
-        while stack:
-            node = stack.pop()
-            if node not in seen:
-                seen.add(node)
-                stack.extend(parents.get(node, ()))
-        closure[start] = seen
-    return closure
+    return _reachable(parents)
 
 
 def build_glossaries(gold: Path, glossaries: Path) -> KnowledgeGraph:
