@@ -193,7 +193,7 @@ def test_other_syntaxes_give_the_same_answers(sailing, tmp_path):
     graph = rdflib.Graph().parse(sailing)
     for suffix, syntax in ((".nt", "nt"), (".jsonld", "json-ld"), (".rdf", "xml")):
         path = tmp_path / f"sailing{suffix}"
-        graph.serialize(path, format=syntax)
+        graph.serialize(path, format=syntax, encoding="utf-8")
         assert rows(run_query(load_graph(path), Query(LABELS))) == EXPECTED_LABELS, suffix
 
 
