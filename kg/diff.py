@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph
 
 from kg.errors import InputError
+from kg.sparql import graph_file
 
 SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -46,25 +47,6 @@ def _property_name(iri: str) -> str:
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-def graph_file(path: Path) -> Path:
-    """The RDF file a path means: itself, or an export folder's full graph (NAME.ttl)."""
-    if path.is_file():
-        return path
-    if not path.is_dir():
-        raise InputError("no such file or folder", path=str(path),
-                         hint="give a Turtle file or a folder of exports")
-    turtle = sorted(path.glob("*.ttl"))
-    # The full graph carries evidence and entries; the SKOS profile is the fallback.
-    chosen = [p for p in turtle if not p.name.endswith(".skos.ttl")] or turtle
-    if len(chosen) == 1:
-        return chosen[0]
-    if not chosen:
-        raise InputError("no Turtle file in this folder", path=str(path),
-                         hint="give a .ttl file or a folder that `kg build` wrote")
-    raise InputError(f"several graphs here ({', '.join(p.name for p in chosen)})", path=str(path),
-                     hint="name the file to compare")
-
 
 def parse_rdf(path: Path) -> tuple[Path, list]:
     """Every triple of the graph a path means, with the file read."""

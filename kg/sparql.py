@@ -93,20 +93,25 @@ class Answer:
 
 
 def graph_file(path: Path) -> Path:
-    """The graph file to load: PATH itself, or a folder's full graph (NAME.ttl, not NAME.skos.ttl)."""
+    """The graph file a path means: itself, or an export folder's full graph (NAME.ttl).
+
+    The full graph carries entries and evidence; a folder holding only the SKOS profile
+    (NAME.skos.ttl) means that. `kg query`, `kg serve` and `kg diff` all read paths this way.
+    """
     if path.is_file():
         return path
     if not path.is_dir():
-        raise InputError("no such graph file or folder", path=str(path),
+        raise InputError("no such file or folder, so no such graph to read", path=str(path),
                          hint="give an export folder or a .ttl, .nt or .jsonld file")
-    candidates = sorted(p for p in path.glob("*.ttl") if not p.name.endswith(".skos.ttl"))
+    turtle = sorted(path.glob("*.ttl"))
+    candidates = [p for p in turtle if not p.name.endswith(".skos.ttl")] or turtle
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise InputError("no full graph (NAME.ttl) in this folder", path=str(path),
+        raise InputError("no Turtle file in this folder: no full graph (NAME.ttl) to read", path=str(path),
                          hint="run `kg build` first, or name the graph file")
     raise InputError("several graphs in this folder: " + ", ".join(p.name for p in candidates),
-                     path=str(path), hint="name the one to query")
+                     path=str(path), hint="name the one to read")
 
 
 def load_graph(path: Path) -> LoadedGraph:
