@@ -30,6 +30,7 @@ import re
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.graph import broader_closure
 from kg.manifest import plan_for_paths
 from kg.model import BROADER, METRIC_OF, KnowledgeGraph
 from kg.pipeline import BuildOptions, build
@@ -104,11 +105,7 @@ class ConceptMap:
 
 def ancestors(kg: KnowledgeGraph) -> dict[str, set[str]]:
     """Every concept's broader concepts through any chain, itself excluded."""
-    parents: dict[str, set[str]] = {}
-    for edge in kg.edges:
-        if edge.kind == BROADER:
-            parents.setdefault(edge.source, set()).add(edge.target)
-    return {start: reached - {start} for start, reached in _reachable(parents).items()}
+    return broader_closure(kg)
 
 
 def _reachable(parents: dict[str, set[str]]) -> dict[str, set[str]]:
