@@ -30,6 +30,12 @@ SCHEME_KEYS = {f.name for f in fields(Scheme)}
 SOURCE_KEYS = {"file", "key", "title", "publisher", "url", "language", "format"}
 
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+_BASE_IRI = re.compile(r"https?://\S+[/#]$")  # concept IRIs are BASE + slug: it must end the path
+
+
+def is_base_iri(iri: str) -> bool:
+    """An http(s) IRI ending in / or #, so that BASE + slug is a concept IRI."""
+    return bool(_BASE_IRI.match(iri))
 
 
 def slugify(text: str, fallback: str = "item") -> str:
@@ -105,7 +111,7 @@ def load_manifest(path: Path) -> Plan:
     _check_keys(scheme_table, SCHEME_KEYS, "[scheme]", path, text)
     name = scheme_table.get("name") or slugify(path.parent.name, "glossary")
     scheme = replace(default_scheme(name), **{k: str(v) for k, v in scheme_table.items()})
-    if not re.match(r"https?://\S+[/#]$", scheme.base_iri):
+    if not is_base_iri(scheme.base_iri):
         raise InputError(f"base_iri {scheme.base_iri!r} must be an http(s) IRI ending in / or #",
                          path=str(path), line=_line_of(text, "base_iri"))
     scheme = replace(scheme, **_build_dates())

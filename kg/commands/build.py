@@ -15,7 +15,8 @@ from pathlib import Path
 from kg.decisions import load_decisions
 from kg.exporters import exporter_names, render_all, write_exports
 from kg.identifiers import lock_path_for, record_iris
-from kg.manifest import plan_for_paths
+from kg.errors import UsageError
+from kg.manifest import is_base_iri, plan_for_paths
 from kg.pipeline import BuildOptions, build, default_sources_dir
 from kg.progress import Progress
 from kg.readers import READERS, _load_builtin_readers
@@ -49,13 +50,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.errors import UsageError
-    import re
-
     paths = [Path(p) for p in args.paths] or [default_sources_dir()]
     plan = plan_for_paths(paths, name=args.name)
     if args.base_uri:
-        if not re.match(r"https?://\S+[/#]$", args.base_uri):
+        if not is_base_iri(args.base_uri):
             raise UsageError(f"--base-uri {args.base_uri!r} must be an http(s) IRI ending in / or #")
         plan = replace(plan, scheme=replace(plan.scheme, base_iri=args.base_uri))
     progress = Progress(enabled=None if not args.quiet else False)
