@@ -22,6 +22,7 @@ import re
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from kg.errors import KgError, UsageError
@@ -35,7 +36,20 @@ MAX_SWAPPED_FILES = 1000  # a bigger folder is not an export folder: replace fil
 def replace_files(files: dict[str, bytes], target: Path) -> list[Path]:
     """Put every file of `files` (name -> content) into the folder `target`, all or nothing."""
     for name in files:
-        _check_name(name)
+        check_name(name)
+
+    def write(staging: Path) -> list[str]:
+        for name, content in sorted(files.items()):
+            _write_synced(staging / name, content)
+        return sorted(files)
+
+    return write_folder(write, target)
+
+
+def write_folder(write: Callable[[Path], list[str]], target: Path) -> list[Path]:
+    """Have `write` fill a fresh staging folder (it returns the names it wrote), then put those
+    files into the folder `target`, all or nothing. Writers stream large files straight to the
+    staging folder: no export is ever held in memory whole."""
     target = Path(os.path.abspath(target))
     if target.is_symlink() or target.exists():
         target = target.resolve()
@@ -50,16 +64,18 @@ def replace_files(files: dict[str, bytes], target: Path) -> list[Path]:
         raise KgError(f"cannot create the output folder: {error.strerror}", path=str(target),
                       hint="check the path and its permissions, or choose another --out") from None
     try:
-        for name, content in sorted(files.items()):
-            _write_synced(staging / name, content)
-        _install(staging, target, sorted(files))
+        names = sorted(write(staging))
+        for name in names:
+            check_name(name)
+            _fsync_file(staging / name)
+        _install(staging, target, names)
     except OSError as error:
         raise KgError(f"cannot write the exports: {error.strerror}",
                       path=str(error.filename or target),
                       hint="the previous exports are unchanged; free space or fix permissions") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return [target / name for name in sorted(files)]
+    return [target / name for name in names]
 
 
 def write_text_atomically(path: Path, text: str) -> None:
@@ -77,7 +93,7 @@ def write_text_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _check_name(name: str) -> None:
+def check_name(name: str) -> None:
     # File names come from --name or a manifest: never let one climb out of the target folder.
     if not name or name in (".", "..") or re.search(r"[/\\\x00]", name):
         raise UsageError(f"export file name {name!r} is not a plain file name",
@@ -222,6 +238,14 @@ def _write_synced(path: Path, content: bytes) -> None:
         handle.write(content)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def _fsync_file(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -118,6 +118,14 @@ class ValidationConfig:
 
 
 @dataclass(frozen=True)
+class ExportConfig:
+    # N-Triples files at least this big are converted to the other syntaxes in worker
+    # processes (kg.exporters.rdf_write.Conversions). Spawning the workers costs about 0.3 s,
+    # more than converting a small file: a 10,000-concept full graph is about 60 MB.
+    parallel_bytes: int = 8_000_000
+
+
+@dataclass(frozen=True)
 class Config:
     merge: MergeConfig = field(default_factory=MergeConfig)
     edges: EdgeConfig = field(default_factory=EdgeConfig)
@@ -125,6 +133,7 @@ class Config:
     readers: ReaderConfig = field(default_factory=ReaderConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
     validation: ValidationConfig = field(default_factory=ValidationConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)
 
 
 DEFAULT = Config()

@@ -22,7 +22,7 @@ import json
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -635,27 +635,36 @@ def validate_bytes(content: bytes, name: str, max_library_triples: int = DEFAULT
                             libraries)
 
 
-def validate_exports(files: dict[str, bytes],
+def validate_exports(files: Mapping[str, bytes] | Iterable[Path],
                      max_library_triples: int = DEFAULT.validation.build_library_triples,
                      max_full_graph_bytes: int = DEFAULT.validation.build_full_graph_bytes) -> list[Report]:
     """What `kg build` checks of what it writes: every Turtle file, the libraries on the profile.
 
-    The other syntaxes hold the same triples as their Turtle twin (the tests prove it). The
-    SKOS profile, what tools import, gets every check. On the full graph pySHACL takes ten
-    times longer than the whole build (its evidence and entry nodes), so there the profile
-    and provenance checks stand in for it; `kg validate NAME.ttl` runs it too.
+    `files` is either the bytes of each export by name or the paths a build wrote (only the
+    files checked are read). The other syntaxes hold the same triples as their Turtle twin
+    (the tests prove it). The SKOS profile, what tools import, gets every check. On the full
+    graph pySHACL takes ten times longer than the whole build (its evidence and entry nodes),
+    so there the profile and provenance checks stand in for it; `kg validate NAME.ttl` runs it too.
     """
-    turtle = sorted(name for name in files if name.endswith(".ttl"))
+    if isinstance(files, Mapping):
+        contents = dict(files)
+        size_of, content_of = (lambda name: len(contents[name])), contents.__getitem__
+    else:
+        paths = {str(path): path for path in files}
+        size_of = lambda name: paths[name].stat().st_size  # noqa: E731
+        content_of = lambda name: paths[name].read_bytes()  # noqa: E731
+        contents = paths
+    turtle = sorted(name for name in contents if name.endswith(".ttl"))
     profiles = [name for name in turtle if name.endswith(".skos.ttl")] or turtle
     reports = []
     for name in turtle:
-        if name not in profiles and len(files[name]) > max_full_graph_bytes:
-            why = f"{len(files[name]) // 1_000_000} MB > {max_full_graph_bytes // 1_000_000} MB in a build"
+        if name not in profiles and size_of(name) > max_full_graph_bytes:
+            why = f"{size_of(name) // 1_000_000} MB > {max_full_graph_bytes // 1_000_000} MB in a build"
             reports.append(Report(file=name, triples=0, concepts=0, problems=(),
                                   skipped=tuple((check, why) for check in ("profile", *LIBRARY_CHECKS))))
             continue
         libraries = LIBRARY_CHECKS if name in profiles else ()
-        reports.append(validate_bytes(files[name], name, max_library_triples, libraries))
+        reports.append(validate_bytes(content_of(name), name, max_library_triples, libraries))
     return reports
 
 

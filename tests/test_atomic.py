@@ -17,6 +17,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ import kg.atomic
 from kg.atomic import remove_abandoned_staging, replace_files
 from kg.cli import main
 from kg.errors import KgError, UsageError
-from kg.exporters import write_exports
+from kg.exporters import EXPORTERS, write_exports
 from tests.conftest import FIXTURES, ROOT
 
 PYTHON = sys.executable
@@ -280,17 +281,15 @@ def test_a_build_with_bad_input_changes_nothing(tmp_path, glossary_file):
 
 
 def test_an_exporter_that_fails_changes_nothing(tmp_path, glossary_file, monkeypatch):
-    import kg.commands.build as build_command
-
     good = glossary_file("Widget: a small gadget.\nGizmo: a widget with a motor.\n", "gadgets.txt")
     out = tmp_path / "out"
     assert main(["build", str(good), "--out", str(out), "--quiet"]) == 0
     before = _snapshot(out)
 
-    def broken_render(kg, names=None):
+    def broken_write(kg, folder, conversions):  # after the other exporters wrote their files
         raise RuntimeError("an exporter bug")
 
-    monkeypatch.setattr(build_command, "render_all", broken_render)
+    monkeypatch.setitem(EXPORTERS, "html", replace(EXPORTERS["html"], write=broken_write))
     glossary_file("Widget: a changed gadget.\n", "gadgets.txt")
     with pytest.raises(RuntimeError):
         main(["build", str(good), "--out", str(out), "--quiet"])

@@ -18,13 +18,17 @@ import pytest
 
 from kg.config import DEFAULT, ExplorerConfig
 from kg.exporters import render_all
-from kg.exporters.html import embed_json, explorer_data, render, render_page, safe_url
+from kg.exporters.html import embed_json, explorer_data, render_page, safe_url
 from kg.graph import layout
 from kg.model import BROADER, Concept, Edge, Evidence, KnowledgeGraph, Scheme
 from tests.fixtures.explorer import hostile
 from tests.fixtures.explorer.graphs import synthetic_graph
 
 SCRIPT_ELEMENT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
+
+
+def render(kg) -> dict[str, bytes]:
+    return render_all(kg, ["html"])
 
 
 def embedded_data(page: str) -> dict:

@@ -222,7 +222,7 @@ def interrupted(tmp_path, capsys, monkeypatch):
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_command, "render_all", interrupt)
+    monkeypatch.setattr(build_command, "export", interrupt)
     run = Run(capsys, ["build", str(glossary), "--out", str(out)])
     assert _snapshot(out) == before
     return run
@@ -233,10 +233,10 @@ def disk_full(tmp_path, capsys, monkeypatch):
     glossary, out, before = _built(tmp_path, capsys)
     glossary.write_text(GOOD + "Sprocket: a toothed wheel that drives a chain\n", encoding="utf-8")
 
-    def full(path, content):
+    def full(path):  # a full disk shows when the written files are synced
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr(kg.atomic, "_write_synced", full)
+    monkeypatch.setattr(kg.atomic, "_fsync_file", full)
     run = Run(capsys, ["build", str(glossary), "--out", str(out)])
     assert _snapshot(out) == before
     assert not [p for p in tmp_path.iterdir() if ".kg-tmp-" in p.name]

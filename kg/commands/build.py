@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kg.decisions import load_decisions
-from kg.exporters import exporter_names, render_all, write_exports
+from kg.exporters import export, exporter_names
 from kg.identifiers import lock_path_for, record_iris
 from kg.errors import UsageError
 from kg.manifest import is_base_iri, plan_for_paths
@@ -63,12 +63,11 @@ def run(args: argparse.Namespace) -> int:
     kg = build(plan, BuildOptions(forced_format=args.format, skip_bad_files=skip, progress=progress,
                                   decisions=decisions, iris_lock=iris_lock))
     with progress.stage("export"):
-        files = render_all(kg, args.only)
-        written = write_exports(files, Path(args.out))
+        written = export(kg, Path(args.out), args.only)
         # After the exports, so that a failed build leaves the lock as it was too.
         recorded = iris_lock is not None and record_iris(iris_lock, kg)
     with progress.stage("validate"):  # what tools will import must import cleanly: exit 1 if not
-        reports = validate_exports(files)
+        reports = validate_exports(written)
     if not args.quiet:
         _summary(kg, written, sys.stdout)
         print(build_summary(reports), file=sys.stdout)

@@ -1,18 +1,23 @@
 """The export stage: exporters turn a KnowledgeGraph into files.
 
-An exporter renders bytes per file name and never writes; `write_exports` writes everything
-into a temporary folder beside the target and moves the finished files into place, so a
-failed or killed build leaves the previous exports whole.
+An exporter writes its files into a folder it is given and returns their names; `export`
+hands every exporter the same fresh staging folder and moves the finished set into place
+(kg.atomic), so a failed or killed build leaves the previous exports whole. Exporters write
+large files as streams, so no export is ever held in memory whole; `render_all` gives the
+bytes of each file for callers that want them in memory (tests, small graphs).
 """
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kg.atomic import replace_files
+from kg.atomic import check_name, replace_files, write_folder
+from kg.config import DEFAULT, Config
 from kg.errors import UsageError
+from kg.exporters.rdf_write import Conversions
 from kg.model import KnowledgeGraph
 
 
@@ -20,7 +25,8 @@ from kg.model import KnowledgeGraph
 class Exporter:
     name: str
     description: str
-    render: Callable[[KnowledgeGraph], dict[str, bytes]]  # file name -> content
+    # (graph, folder, conversions) -> names of the files written into the folder
+    write: Callable[[KnowledgeGraph, Path, Conversions], list[str]]
 
 
 EXPORTERS: dict[str, Exporter] = {}
@@ -32,7 +38,9 @@ def register(exporter: Exporter) -> Exporter:
 
 
 def _load_builtin_exporters() -> None:
-    from kg.exporters import html, rdf, skos  # noqa: F401
+    # The RDF exporters first: their conversions run in worker processes while the
+    # explorer renders in this one.
+    from kg.exporters import skos, rdf, html  # noqa: F401
 
 
 def exporter_names() -> list[str]:
@@ -40,15 +48,41 @@ def exporter_names() -> list[str]:
     return list(EXPORTERS)
 
 
-def render_all(kg: KnowledgeGraph, names: list[str] | None = None) -> dict[str, bytes]:
+def _chosen(names: list[str] | None) -> list[Exporter]:
     _load_builtin_exporters()
-    files: dict[str, bytes] = {}
-    for name in names or list(EXPORTERS):
+    for name in names or ():
         if name not in EXPORTERS:
             raise UsageError(f"unknown exporter '{name}'",
                              hint=f"known exporters: {', '.join(EXPORTERS)}")
-        files.update(EXPORTERS[name].render(kg))
-    return files
+    return [EXPORTERS[name] for name in names or list(EXPORTERS)]
+
+
+def write_all(kg: KnowledgeGraph, folder: Path, names: list[str] | None = None,
+              config: Config = DEFAULT) -> list[str]:
+    """Every chosen exporter's files, written into `folder`; returns their names."""
+    exporters = _chosen(names)
+    check_name(kg.scheme.name)  # every file is named from it: it must not climb out of `folder`
+    written: list[str] = []
+    with Conversions(config.export.parallel_bytes) as conversions:
+        for exporter in exporters:
+            written += exporter.write(kg, folder, conversions)
+        conversions.wait()
+    return sorted(set(written))
+
+
+def export(kg: KnowledgeGraph, out_dir: Path, names: list[str] | None = None,
+           config: Config = DEFAULT) -> list[Path]:
+    """Write all chosen exports into `out_dir`, all or none (kg.atomic)."""
+    _chosen(names)  # an unknown name fails before anything is touched
+    return write_folder(lambda staging: write_all(kg, staging, names, config), out_dir)
+
+
+def render_all(kg: KnowledgeGraph, names: list[str] | None = None,
+               config: Config = DEFAULT) -> dict[str, bytes]:
+    """The chosen exports as bytes per file name, for callers that want them in memory."""
+    with tempfile.TemporaryDirectory(prefix="kg-render-") as folder:
+        written = write_all(kg, Path(folder), names, config)
+        return {name: (Path(folder) / name).read_bytes() for name in written}
 
 
 def write_exports(files: dict[str, bytes], out_dir: Path) -> list[Path]:

@@ -48,9 +48,11 @@ EDGE_STYLES = {
 FALLBACK_COLOURS = ("#cc79a7", "#e69f00", "#56b4e9", "#000000")
 
 
-def render(kg: KnowledgeGraph) -> dict[str, bytes]:
+def write(kg: KnowledgeGraph, folder: Path, conversions=None) -> list[str]:
+    name = f"{kg.scheme.name}.html"
     # "replace" only matters for a lone surrogate in the heading; the data escapes its own
-    return {f"{kg.scheme.name}.html": render_page(kg).encode("utf-8", errors="replace")}
+    (folder / name).write_bytes(render_page(kg).encode("utf-8", errors="replace"))
+    return [name]
 
 
 def render_page(kg: KnowledgeGraph, config: Config = DEFAULT) -> str:
@@ -182,4 +184,4 @@ def _vis_network_js() -> str:
     return re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", text)
 
 
-register(Exporter("html", "the interactive explorer (NAME.html)", render))
+register(Exporter("html", "the interactive explorer (NAME.html)", write))

@@ -12,19 +12,25 @@ Everything of the SKOS profile, plus what a taxonomist asks next (terms in ontol
 
 from __future__ import annotations
 
+import heapq
+import io
 from collections import defaultdict
-
-import rdflib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.exporters import Exporter, register
 from kg.exporters.rdf_terms import (
     RDF_TYPE, boolean, concept_iri, decimal, dct, entry_iri, evidence_iri, evidence_slug, integer, iri,
     is_safe_iri, kg_node, lang_text, ns, plain, skos, source_iri, statement,
 )
-from kg.exporters.rdf_write import sorted_document, write_all
-from kg.exporters.skos import prefixes_for, skos_lines
+from kg.exporters.rdf_write import Conversions, Group, write_ntriples
+from kg.exporters.skos import prefixes_for, skos_groups
 from kg.model import BROADER, SYNONYM, KnowledgeGraph
 from kg.vocabulary import EDGE_PROPERTY
+
+if TYPE_CHECKING:
+    import rdflib
 
 FULL_EXTENSIONS = ("ttl", "jsonld")
 
@@ -33,43 +39,46 @@ def edge_predicate(kind: str) -> str:
     return skos("broader") if kind == BROADER else kg_node(EDGE_PROPERTY[kind])
 
 
-def relation_lines(kg: KnowledgeGraph) -> list[str]:
-    """Our concept relations and flags; synonymOf is symmetric, so written both ways."""
+def relation_lines(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    """Our concept relations and flags, by concept key; synonymOf is symmetric, so written
+    both ways (the reverse line belongs to the other concept)."""
     scheme = kg.scheme
     keys = {c.key for c in kg.concepts}
-    lines = []
+    lines: dict[str, list[str]] = defaultdict(list)
     for edge in kg.edges:
         if edge.kind == BROADER or edge.source == edge.target or not {edge.source, edge.target} <= keys:
             continue
         a, b = iri(concept_iri(scheme, edge.source)), iri(concept_iri(scheme, edge.target))
         predicate = edge_predicate(edge.kind)
-        lines.append(statement(a, predicate, b))
+        lines[edge.source].append(statement(a, predicate, b))
         if edge.kind == SYNONYM:
-            lines.append(statement(b, predicate, a))
+            lines[edge.target].append(statement(b, predicate, a))
+    provisional, metric = kg_node("provisional"), kg_node("isMetric")
     for concept in kg.concepts:
         node = iri(concept_iri(scheme, concept.key))
         if concept.provisional:
-            lines.append(statement(node, kg_node("provisional"), boolean(True)))
+            lines[concept.key].append(statement(node, provisional, boolean(True)))
         if concept.is_metric:
-            lines.append(statement(node, kg_node("isMetric"), boolean(True)))
+            lines[concept.key].append(statement(node, metric, boolean(True)))
     return lines
 
 
-def source_lines(kg: KnowledgeGraph) -> list[str]:
-    lines = []
+def source_groups(kg: KnowledgeGraph) -> list[Group]:
+    groups = []
     for source in kg.sources:
         node = iri(source_iri(kg.scheme, source.key))
-        lines += [statement(node, RDF_TYPE, kg_node("Source")),
-                  statement(node, dct("title"), lang_text(source.title, source.language)),
-                  statement(node, dct("identifier"), plain(source.path))]
+        lines = [statement(node, RDF_TYPE, kg_node("Source")),
+                 statement(node, dct("title"), lang_text(source.title, source.language)),
+                 statement(node, dct("identifier"), plain(source.path))]
         if source.publisher:
             lines.append(statement(node, dct("publisher"), plain(source.publisher)))
         if source.url and is_safe_iri(source.url):
             lines.append(statement(node, ns("dcat", "landingPage"), iri(source.url)))
-    return lines
+        groups.append((node, lines))
+    return sorted(groups)
 
 
-def entry_lines(kg: KnowledgeGraph) -> list[str]:
+def entry_groups(kg: KnowledgeGraph) -> Iterator[Group]:
     scheme = kg.scheme
     languages = {s.key: s.language for s in kg.sources}
     defined_by: dict[str, list[str]] = defaultdict(list)
@@ -79,32 +88,28 @@ def entry_lines(kg: KnowledgeGraph) -> list[str]:
     entry_class, headword, line, defines, value, source = (
         kg_node("Entry"), kg_node("headword"), kg_node("line"), kg_node("defines"), ns("rdf", "value"),
         dct("source"))
-    lines = []
-    for entry in kg.entries:
-        node = iri(entry_iri(scheme, entry.id))
+    ordered = sorted(((iri(entry_iri(scheme, entry.id)), n) for n, entry in enumerate(kg.entries)))
+    for node, n in ordered:
+        entry = kg.entries[n]
         language = languages.get(entry.source, scheme.language)
-        lines += [f"{node} {RDF_TYPE} {entry_class} .\n",
-                  f"{node} {value} {lang_text(entry.text, language)} .\n",
-                  f"{node} {source} <{source_iri(scheme, entry.source)}> .\n",
-                  f"{node} {line} {integer(entry.line)} .\n"]
+        lines = [f"{node} {RDF_TYPE} {entry_class} .\n",
+                 f"{node} {value} {lang_text(entry.text, language)} .\n",
+                 f"{node} {source} <{source_iri(scheme, entry.source)}> .\n",
+                 f"{node} {line} {integer(entry.line)} .\n"]
         if entry.headword is not None:
             lines.append(f"{node} {headword} {plain(entry.headword)} .\n")
         lines += [f"{node} {defines} <{concept_iri(scheme, key)}> .\n" for key in defined_by[entry.id]]
-    return lines
+        yield node, lines
 
 
-def evidence_lines(kg: KnowledgeGraph) -> list[str]:
+def evidence_groups(kg: KnowledgeGraph) -> Iterator[Group]:
     scheme = kg.scheme
     keys = {c.key for c in kg.concepts}
     entry_ids = {e.id for e in kg.entries}
     used: dict[str, int] = {}
-    lines = []
     ordered = sorted(kg.edges, key=lambda e: (e.source, e.kind, e.target, e.evidence.method,
                                               -e.confidence, e.evidence.quote, e.evidence.entry or ""))
-    evidence_class, subject, predicate_term, object_term = (
-        kg_node("Evidence"), ns("rdf", "subject"), ns("rdf", "predicate"), ns("rdf", "object"))
-    confidence, method, quote, derived = (
-        kg_node("confidence"), kg_node("method"), kg_node("quote"), ns("prov", "wasDerivedFrom"))
+    named = []  # (node, edge): slugs follow the order above, so repeats number the same way
     for edge in ordered:
         if edge.source == edge.target or not {edge.source, edge.target} <= keys:
             continue
@@ -112,28 +117,44 @@ def evidence_lines(kg: KnowledgeGraph) -> list[str]:
         used[slug] = used.get(slug, 0) + 1
         if used[slug] > 1:
             slug = f"{slug}-{used[slug]}"
-        node = iri(evidence_iri(scheme, slug))
+        named.append((iri(evidence_iri(scheme, slug)), edge))
+    named.sort(key=lambda pair: pair[0])
+    evidence_class, subject, predicate_term, object_term = (
+        kg_node("Evidence"), ns("rdf", "subject"), ns("rdf", "predicate"), ns("rdf", "object"))
+    confidence, method, quote, derived = (
+        kg_node("confidence"), kg_node("method"), kg_node("quote"), ns("prov", "wasDerivedFrom"))
+    for node, edge in named:
         evidence = edge.evidence
-        lines += [f"{node} {RDF_TYPE} {evidence_class} .\n",
-                  f"{node} {subject} <{concept_iri(scheme, edge.source)}> .\n",
-                  f"{node} {predicate_term} {edge_predicate(edge.kind)} .\n",
-                  f"{node} {object_term} <{concept_iri(scheme, edge.target)}> .\n",
-                  f"{node} {confidence} {decimal(evidence.confidence)} .\n",
-                  f"{node} {method} {plain(evidence.method)} .\n",
-                  f"{node} {quote} {plain(evidence.quote)} .\n"]
+        lines = [f"{node} {RDF_TYPE} {evidence_class} .\n",
+                 f"{node} {subject} <{concept_iri(scheme, edge.source)}> .\n",
+                 f"{node} {predicate_term} {edge_predicate(edge.kind)} .\n",
+                 f"{node} {object_term} <{concept_iri(scheme, edge.target)}> .\n",
+                 f"{node} {confidence} {decimal(evidence.confidence)} .\n",
+                 f"{node} {method} {plain(evidence.method)} .\n",
+                 f"{node} {quote} {plain(evidence.quote)} .\n"]
         if evidence.entry is not None and evidence.entry in entry_ids:
             lines.append(f"{node} {derived} <{entry_iri(scheme, evidence.entry)}> .\n")
-    return lines
+        yield node, lines
+
+
+def full_groups(kg: KnowledgeGraph) -> Iterator[Group]:
+    """The full graph as subject groups in order (rdf_write.write_ntriples)."""
+    relations = relation_lines(kg)
+    return heapq.merge(skos_groups(kg, lambda key: relations.get(key, [])), source_groups(kg),
+                       entry_groups(kg), evidence_groups(kg), key=lambda group: group[0])
 
 
 def full_document(kg: KnowledgeGraph) -> bytes:
     """The full graph as a sorted N-Triples document."""
-    return sorted_document(skos_lines(kg) + relation_lines(kg) + source_lines(kg) + entry_lines(kg)
-                           + evidence_lines(kg))
+    out = io.BytesIO()
+    write_ntriples(full_groups(kg), out)
+    return out.getvalue()
 
 
 def full_graph(kg: KnowledgeGraph) -> rdflib.Graph:
     """The full graph as an rdflib Graph, for callers that want to query it in Python."""
+    import rdflib  # only here: importing it costs a build a third of a second
+
     graph = rdflib.Graph()
     graph.parse(data=full_document(kg), format="nt")
     for prefix, namespace in prefixes_for(kg).items():
@@ -141,11 +162,16 @@ def full_graph(kg: KnowledgeGraph) -> rdflib.Graph:
     return graph
 
 
-def render(kg: KnowledgeGraph) -> dict[str, bytes]:
-    document = full_document(kg)
+def write(kg: KnowledgeGraph, folder: Path, conversions: Conversions) -> list[str]:
+    """NAME.ttl and NAME.jsonld, converted from an N-Triples file that is not kept."""
+    ntriples = folder / f".{kg.scheme.name}.full.nt"
+    with open(ntriples, "wb") as out:
+        write_ntriples(full_groups(kg), out)
     prefixes = prefixes_for(kg)
-    written = write_all(document, FULL_EXTENSIONS, prefixes)
-    return {f"{kg.scheme.name}.{extension}": content for extension, content in written.items()}
+    for extension in FULL_EXTENSIONS:
+        conversions.add(ntriples, folder / f"{kg.scheme.name}.{extension}", extension, prefixes)
+    conversions.remove_after(ntriples)
+    return [f"{kg.scheme.name}.{extension}" for extension in FULL_EXTENSIONS]
 
 
-register(Exporter("rdf", "the full graph for SPARQL (NAME.ttl, NAME.jsonld)", render))
+register(Exporter("rdf", "the full graph for SPARQL (NAME.ttl, NAME.jsonld)", write))

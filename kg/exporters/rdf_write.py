@@ -1,16 +1,30 @@
-"""Deterministic serialisation: sorted N-Triples lines in, every syntax out through pyoxigraph.
+"""Deterministic serialisation, streamed: sorted N-Triples to a file, every other syntax from it.
 
-pyoxigraph writes Turtle about 14x faster than rdflib's writer and writes triples in the
-order given, so sorting the lines first makes every syntax byte-identical across builds.
-rdf:type sorts first within its subject (see rdf_terms.RDF_TYPE): Turtle then opens with
-`a`, and the RDF/XML writer makes it a typed element, `<skos:Concept rdf:about=…>`
-directly under rdf:RDF, the shape TemaTres's XPath reads.
+The exporters hand over the triples as subject groups (`Group`): each subject's N-Triples
+lines, the subjects in sorted order. `write_ntriples` writes each group's lines once, sorted,
+which gives exactly the bytes of sorting every line of the document, without ever holding the
+document: at 100,000 concepts the full graph is 3 million triples and 840 MB of N-Triples.
+
+`convert` then has pyoxigraph stream that file into another syntax, file to file. pyoxigraph
+writes Turtle about 14x faster than rdflib's writer and writes triples in the order given,
+so every syntax comes out byte-identical across builds. rdf:type sorts first within its
+subject (see rdf_terms.RDF_TYPE): Turtle then opens with `a`, and the RDF/XML writer makes it
+a typed element, `<skos:Concept rdf:about=…>` directly under rdf:RDF, the shape TemaTres's
+XPath reads.
+
+Conversions are independent, so a large build runs them in worker processes
+(`Conversions`): the machine's second core converts while the first renders the next file.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import BinaryIO
 
 from pyoxigraph import RdfFormat, parse, serialize
 
@@ -23,52 +37,179 @@ FORMATS = {
     "jsonld": RdfFormat.JSON_LD,
 }
 
-
-def sorted_document(lines: Iterable[str]) -> bytes:
-    """Each line once, sorted: an N-Triples document."""
-    text = "".join(sorted(set(lines)))
-    return text.replace(RDF_TYPE, f"<{RDF_TYPE_IRI}>").encode("utf-8")
+Group = tuple[str, list[str]]  # a subject term ("<iri>") and its N-Triples lines, any order
+_TYPE_TERM = f"<{RDF_TYPE_IRI}>"
+_FLUSH_CHARS = 1 << 20
 
 
-def write_all(document: bytes, extensions: Iterable[str], prefixes: dict[str, str]) -> dict[str, bytes]:
-    """`document` from sorted_document, in each syntax of `extensions` (keys of FORMATS).
+def write_ntriples(groups: Iterable[Group], out: BinaryIO) -> int:
+    """Write `groups`, sorted by subject term, as one sorted N-Triples document; returns the
+    number of triples. Equal subjects in a row are one group.
 
-    The document is parsed once for all syntaxes: turning pyoxigraph's quads into triples
-    was a third of the export time when each syntax parsed it again.
+    Sorting subjects by their term text and then lines within a subject orders the lines as
+    sorting all of them would: two lines of different subjects first differ inside the
+    subject terms, where '>' ends the shorter one.
     """
-    triples = [quad.triple for quad in parse(document, format=RdfFormat.N_TRIPLES)]
-    return {extension: write(triples, extension, prefixes) for extension in extensions}
+    count = 0
+    pending: list[str] = []
+    size = 0
+    current: str | None = None
+    lines: set[str] = set()
+    for subject, group in _merged(groups):
+        if subject != current:
+            if lines:
+                count += _append(pending, lines)
+                size += len(pending[-1])
+            current, lines = subject, set()
+        lines.update(group)
+        if size > _FLUSH_CHARS:
+            out.write("".join(pending).replace(RDF_TYPE, _TYPE_TERM).encode("utf-8"))
+            pending, size = [], 0
+    if lines:
+        count += _append(pending, lines)
+    out.write("".join(pending).replace(RDF_TYPE, _TYPE_TERM).encode("utf-8"))
+    return count
 
 
-def write(triples: list, extension: str, prefixes: dict[str, str]) -> bytes:
-    """Parsed triples of a sorted document in one syntax; `extension` one of FORMATS."""
-    content = serialize(triples, format=FORMATS[extension], prefixes=prefixes)
-    if extension == "ttl":
-        return _sorted_prefix_lines(content)
-    if extension == "rdf":
-        return _sorted_namespace_attributes(content)
+def _append(pending: list[str], lines: set[str]) -> int:
+    pending.append("".join(sorted(lines)))
+    return len(lines)
+
+
+def _merged(groups: Iterable[Group]) -> Iterator[Group]:
+    previous = None
+    for subject, lines in groups:
+        if previous is not None and subject < previous:
+            raise ValueError(f"subject groups out of order: {subject} after {previous}")
+        previous = subject
+        yield subject, lines
+
+
+def convert(ntriples: Path, target: Path, extension: str, prefixes: dict[str, str]) -> None:
+    """Stream the N-Triples file `ntriples` into `target` in the syntax of `extension`."""
+    quads = parse(path=str(ntriples), format=RdfFormat.N_TRIPLES)
     if extension == "jsonld":
-        # pyoxigraph writes one line. A break before each object keeps a diff of two builds
-        # readable; `},{"@id"` cannot occur inside a JSON string, whose quotes are escaped.
-        return content.replace(b'},{"@id"', b'},\n{"@id"') + b"\n"
-    return content
+        with open(target, "wb") as out:
+            broken = _BreakBeforeObjects(out)
+            serialize(quads, output=broken, format=FORMATS[extension], prefixes=prefixes)
+            broken.finish()
+        return
+    serialize(quads, output=str(target), format=FORMATS[extension], prefixes=prefixes)
+    if extension == "ttl":
+        _rewrite_head(target, _sorted_prefix_lines)
+    elif extension == "rdf":
+        _rewrite_head(target, _sorted_namespace_attributes)
+
+
+class _BreakBeforeObjects:
+    """A file wrapper for pyoxigraph's JSON-LD, which it writes on one line: a break before
+    each object keeps a diff of two builds readable. `},{"@id"` cannot occur inside a JSON
+    string, whose quotes are escaped; it has no border (no proper prefix that is also a
+    suffix), so holding back a trailing partial match is enough to catch it across writes."""
+
+    PATTERN = b'},{"@id"'
+    REPLACEMENT = b'},\n{"@id"'
+
+    def __init__(self, out: BinaryIO):
+        self.out = out
+        self.held = b""
+
+    def write(self, data: bytes) -> int:
+        text = self.held + bytes(data)
+        keep = next((k for k in range(len(self.PATTERN) - 1, 0, -1)
+                     if text.endswith(self.PATTERN[:k])), 0)
+        self.out.write(text[:len(text) - keep].replace(self.PATTERN, self.REPLACEMENT))
+        self.held = text[len(text) - keep:]
+        return len(data)
+
+    def flush(self) -> None:  # pyoxigraph may flush mid-document: keep holding the partial match
+        self.out.flush()
+
+    def finish(self) -> None:
+        self.out.write(self.held + b"\n")
+        self.held = b""
+
+
+def _rewrite_head(path: Path, rewrite) -> None:
+    """Rewrite the start of a file in place with `rewrite`, which keeps its length."""
+    with open(path, "r+b") as handle:
+        head = handle.read(1 << 16)
+        new = rewrite(head)
+        if new != head:
+            if len(new) != len(head):
+                raise ValueError(f"rewriting the start of {path.name} changed its length")
+            handle.seek(0)
+            handle.write(new)
 
 
 # pyoxigraph declares prefixes in an order of its own; put them in ours so the bytes never
-# depend on a library's internal map.
-def _sorted_prefix_lines(content: bytes) -> bytes:
-    lines = content.split(b"\n")
+# depend on a library's internal map. Both rewrites only reorder, so lengths stay.
+def _sorted_prefix_lines(head: bytes) -> bytes:
+    lines = head.split(b"\n")
     count = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))
+    if count == len(lines):  # the block may run past what was read: leave it as written
+        return head
     return b"\n".join(sorted(lines[:count]) + lines[count:])
 
 
 _ROOT = re.compile(rb"<rdf:RDF( [^>]*)>")
 
 
-def _sorted_namespace_attributes(content: bytes) -> bytes:
-    match = _ROOT.search(content)
+def _sorted_namespace_attributes(head: bytes) -> bytes:
+    match = _ROOT.search(head)
     if match is None:
-        return content
+        return head
     attributes = sorted(re.findall(rb' (xmlns(?::[^=]*)?="[^"]*")', match.group(1)))
     root = b"<rdf:RDF " + b" ".join(attributes) + b">"
-    return content[:match.start()] + root + content[match.end():]
+    return head[:match.start()] + root + head[match.end():]
+
+
+class Conversions:
+    """Conversions of N-Triples files, run in worker processes when there is enough to do.
+
+    Workers are spawned, not forked: the parent holds the whole graph and a progress thread,
+    neither of which a worker needs. Spawning costs a fraction of a second, so files smaller
+    than `parallel_bytes` are converted in this process.
+    """
+
+    def __init__(self, parallel_bytes: int, workers: int | None = None):
+        self.parallel_bytes = parallel_bytes
+        self.workers = workers or min(2, os.cpu_count() or 1)
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: list[Future] = []
+        self.temporary: list[Path] = []
+
+    def add(self, ntriples: Path, target: Path, extension: str, prefixes: dict[str, str]) -> None:
+        if self.workers < 2 or ntriples.stat().st_size < self.parallel_bytes:
+            convert(ntriples, target, extension, prefixes)
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+        self.pending.append(self.pool.submit(convert, ntriples, target, extension, prefixes))
+
+    def remove_after(self, path: Path) -> None:
+        """Delete `path` once every conversion is done (an input that is not an export)."""
+        self.temporary.append(path)
+
+    def wait(self) -> None:
+        """Wait for every conversion; the first failure is raised here."""
+        try:
+            for future in self.pending:
+                future.result()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        self.pending = []
+        for path in self.temporary:
+            path.unlink(missing_ok=True)
+        self.temporary = []
+
+    def __enter__(self) -> Conversions:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

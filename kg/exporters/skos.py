@@ -13,16 +13,19 @@ the full graph, NAME.ttl). The four files hold the same triples:
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from kg.exporters import Exporter, register
 from kg.exporters.rdf_terms import (
     RDF_TYPE, concept_iri, date_time, dct, iri, is_safe_iri, lang_text, ns, plain, scheme_iri, skos,
     source_iri, statement,
 )
-from kg.exporters.rdf_write import sorted_document, write_all
-from kg.exporters.skos_labels import Labels, export_labels, tidy
+from kg.exporters.rdf_write import Conversions, Group, write_ntriples
+from kg.exporters.skos_labels import export_labels, tidy
 from kg.model import BROADER, METRIC_OF, SYNONYM, KnowledgeGraph
 from kg.vocabulary import PREFIXES
 
@@ -90,7 +93,8 @@ class _Ancestors:
         return self.cache[start]
 
 
-def scheme_lines(kg: KnowledgeGraph, top: tuple[str, ...]) -> list[str]:
+def scheme_group(kg: KnowledgeGraph, top: tuple[str, ...]) -> Group:
+    """The concept scheme: its metadata, sources and top concepts."""
     scheme = kg.scheme
     node = iri(scheme_iri(scheme))
     lang = scheme.language
@@ -113,58 +117,53 @@ def scheme_lines(kg: KnowledgeGraph, top: tuple[str, ...]) -> list[str]:
         lines.append(statement(node, dct("rights"), lang_text(scheme.license, lang)))
     for source in kg.sources:
         lines.append(statement(node, dct("source"), iri(source_iri(scheme, source.key))))
-    has_top, top_of = skos("hasTopConcept"), skos("topConceptOf")
-    for key in top:
-        concept = iri(concept_iri(scheme, key))
-        lines.append(statement(node, has_top, concept))
-        lines.append(statement(concept, top_of, node))
-    return lines
+    has_top = skos("hasTopConcept")
+    lines += [f"{node} {has_top} <{concept_iri(scheme, key)}> .\n" for key in top]
+    return node, lines
 
 
-def concept_lines(kg: KnowledgeGraph, labels: dict[str, Labels], links: ConceptLinks) -> list[str]:
+def concept_groups(kg: KnowledgeGraph, links: ConceptLinks,
+                   more: Callable[[str], list[str]] | None = None) -> Iterator[Group]:
+    """Each concept's SKOS lines, concepts in IRI order; `more(key)` adds lines of its own
+    (the full graph's relations and flags)."""
     scheme = kg.scheme
     lang = scheme.language
+    labels = export_labels(kg)
+    top = set(links.top)
     scheme_node = iri(scheme_iri(scheme))
     entries = {e.id: e for e in kg.entries}
     languages = {s.key: s.language for s in kg.sources}
     nodes = {c.key: iri(concept_iri(scheme, c.key)) for c in kg.concepts}
-    in_scheme, pref_label, alt_label, definition = (
-        skos("inScheme"), skos("prefLabel"), skos("altLabel"), skos("definition"))
+    in_scheme, pref_label, alt_label, definition, top_of = (
+        skos("inScheme"), skos("prefLabel"), skos("altLabel"), skos("definition"), skos("topConceptOf"))
     concept_class = skos("Concept")
-    lines: list[str] = []
-    for concept in kg.concepts:
-        node = nodes[concept.key]
-        lines += [f"{node} {RDF_TYPE} {concept_class} .\n", f"{node} {in_scheme} {scheme_node} .\n",
-                  f"{node} {pref_label} {lang_text(labels[concept.key].pref, lang)} .\n"]
-        lines += [f"{node} {alt_label} {lang_text(alt, lang)} .\n" for alt in labels[concept.key].alts]
+    tables = [(skos(relation), table) for relation, table in (
+        ("broader", links.broader), ("narrower", links.narrower), ("related", links.related))]
+    for node, concept in sorted((nodes[c.key], c) for c in kg.concepts):
+        key = concept.key
+        lines = [f"{node} {RDF_TYPE} {concept_class} .\n", f"{node} {in_scheme} {scheme_node} .\n",
+                 f"{node} {pref_label} {lang_text(labels[key].pref, lang)} .\n"]
+        lines += [f"{node} {alt_label} {lang_text(alt, lang)} .\n" for alt in labels[key].alts]
         for entry_id in concept.entries:
             entry = entries.get(entry_id)
             text = entry.text.strip() if entry is not None else ""
             if text:  # the same text twice is one line, and lines are written once
                 language = languages.get(entry.source, lang)
                 lines.append(f"{node} {definition} {lang_text(text, language)} .\n")
-    for relation, table in (("broader", links.broader), ("narrower", links.narrower),
-                            ("related", links.related)):
-        predicate = skos(relation)
-        lines += [f"{nodes[a]} {predicate} {nodes[b]} .\n" for a, targets in table.items() for b in targets]
-    return lines
+        for predicate, table in tables:
+            lines += [f"{node} {predicate} {nodes[b]} .\n" for b in table.get(key, ())]
+        if key in top:
+            lines.append(f"{node} {top_of} {scheme_node} .\n")
+        if more is not None:
+            lines += more(key)
+        yield node, lines
 
 
-def skos_lines(kg: KnowledgeGraph) -> list[str]:
-    """The SKOS profile as N-Triples lines, unsorted.
-
-    Both RDF exporters need these lines; the last graph's are kept (by identity: a
-    KnowledgeGraph is frozen) so a build makes them once.
-    """
-    if _last_lines and _last_lines[0] is kg:
-        return list(_last_lines[1])
+def skos_groups(kg: KnowledgeGraph, more: Callable[[str], list[str]] | None = None) -> Iterator[Group]:
+    """The SKOS profile as subject groups in order (rdf_write.write_ntriples)."""
     links = concept_links(kg)
-    lines = scheme_lines(kg, links.top) + concept_lines(kg, export_labels(kg), links)
-    _last_lines[:] = [kg, lines]
-    return list(lines)
-
-
-_last_lines: list = []
+    return heapq.merge([scheme_group(kg, links.top)], concept_groups(kg, links, more),
+                       key=lambda group: group[0])
 
 
 def prefixes_for(kg: KnowledgeGraph) -> dict[str, str]:
@@ -172,11 +171,17 @@ def prefixes_for(kg: KnowledgeGraph) -> dict[str, str]:
     return {"": kg.scheme.base_iri, **PREFIXES}
 
 
-def render(kg: KnowledgeGraph) -> dict[str, bytes]:
-    document = sorted_document(skos_lines(kg))
+def write(kg: KnowledgeGraph, folder: Path, conversions: Conversions) -> list[str]:
+    """NAME.skos.nt straight from the groups, and the other syntaxes converted from it."""
+    stem = f"{kg.scheme.name}.skos"
+    ntriples = folder / f"{stem}.nt"
+    with open(ntriples, "wb") as out:
+        write_ntriples(skos_groups(kg), out)
     prefixes = prefixes_for(kg)
-    written = write_all(document, SKOS_EXTENSIONS, prefixes)
-    return {f"{kg.scheme.name}.skos.{extension}": content for extension, content in written.items()}
+    for extension in SKOS_EXTENSIONS:
+        if extension != "nt":
+            conversions.add(ntriples, folder / f"{stem}.{extension}", extension, prefixes)
+    return [f"{stem}.{extension}" for extension in SKOS_EXTENSIONS]
 
 
-register(Exporter("skos", "the SKOS import profile (NAME.skos.ttl, .nt, .rdf, .jsonld)", render))
+register(Exporter("skos", "the SKOS import profile (NAME.skos.ttl, .nt, .rdf, .jsonld)", write))
