@@ -26,15 +26,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import pyoxigraph
-import rdflib
-from rdflib import BNode, URIRef
-from rdflib import Literal as RdfLiteral
-from rdflib.compare import isomorphic
 
 from kg.config import DEFAULT
 from kg.errors import InputError
 from kg.vocabulary import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
+
+# rdflib (with pySHACL and Skosify) is needed only for the library checks of small files;
+# importing it costs every build a third of a second, so the functions that use it import it.
+if TYPE_CHECKING:
+    import rdflib
 
 SKOS = PREFIXES["skos"]
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -162,6 +165,9 @@ def parse_triples(content: bytes, syntax: str, name: str) -> list[pyoxigraph.Tri
 
 
 def to_rdflib(triples: Iterable[pyoxigraph.Triple]) -> rdflib.Graph:
+    import rdflib
+    from rdflib import URIRef
+
     graph = rdflib.Graph()
     for triple in triples:
         graph.add((_rdflib_term(triple.subject), URIRef(triple.predicate.value), _rdflib_term(triple.object)))
@@ -169,6 +175,9 @@ def to_rdflib(triples: Iterable[pyoxigraph.Triple]) -> rdflib.Graph:
 
 
 def _rdflib_term(term):
+    from rdflib import BNode, URIRef
+    from rdflib import Literal as RdfLiteral
+
     if isinstance(term, pyoxigraph.NamedNode):
         return URIRef(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
@@ -546,7 +555,9 @@ def _reachability_problems(index: _Index, concepts: set[str], schemes: list[str]
 # ---------------------------------------------------------------- the libraries
 
 def shacl_problems(graph: rdflib.Graph) -> list[Problem]:
+    import rdflib
     from pyshacl import validate as shacl_validate  # slow to import: only when used
+    from rdflib import URIRef
 
     shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
     ontology = rdflib.Graph().parse(ONTOLOGY_FILE, format="turtle")
@@ -576,6 +587,8 @@ class _Capture(logging.Handler):
 def skosify_problems(graph: rdflib.Graph) -> list[Problem]:
     """Skosify logs through the root logger; a warning there is a problem it had to fix or flag."""
     import skosify
+    from rdflib import BNode
+    from rdflib.compare import isomorphic
 
     capture = _Capture()
     root = logging.getLogger()
@@ -635,37 +648,38 @@ def validate_bytes(content: bytes, name: str, max_library_triples: int = DEFAULT
                             libraries)
 
 
-def validate_exports(files: Mapping[str, bytes] | Iterable[Path],
+def validate_exports(files: Mapping[str, bytes],
                      max_library_triples: int = DEFAULT.validation.build_library_triples,
                      max_full_graph_bytes: int = DEFAULT.validation.build_full_graph_bytes) -> list[Report]:
-    """What `kg build` checks of what it writes: every Turtle file, the libraries on the profile.
+    """`check_written` over every Turtle file of `files` (name -> bytes), as `kg build` runs it."""
+    turtle = sorted(name for name in files if name.endswith(".ttl"))
+    profiles = {name for name in turtle if name.endswith(".skos.ttl")} or set(turtle)
+    return [_checked(name, len(files[name]), lambda name=name: files[name], name in profiles,
+                     max_library_triples, max_full_graph_bytes) for name in turtle]
 
-    `files` is either the bytes of each export by name or the paths a build wrote (only the
-    files checked are read). The other syntaxes hold the same triples as their Turtle twin
-    (the tests prove it). The SKOS profile, what tools import, gets every check. On the full
-    graph pySHACL takes ten times longer than the whole build (its evidence and entry nodes),
-    so there the profile and provenance checks stand in for it; `kg validate NAME.ttl` runs it too.
+
+def check_written(path: Path, profile: bool,
+                  max_library_triples: int = DEFAULT.validation.build_library_triples,
+                  max_full_graph_bytes: int = DEFAULT.validation.build_full_graph_bytes) -> Report:
+    """What `kg build` checks of a Turtle file it wrote.
+
+    The other syntaxes hold the same triples as their Turtle twin (the tests prove it). The
+    SKOS profile (`profile`), what tools import, gets every check. On the full graph pySHACL
+    takes ten times longer than the whole build (its evidence and entry nodes), so there the
+    profile and provenance checks stand in for it, and only up to `max_full_graph_bytes`;
+    `kg validate NAME.ttl` runs everything on any size.
     """
-    if isinstance(files, Mapping):
-        contents = dict(files)
-        size_of, content_of = (lambda name: len(contents[name])), contents.__getitem__
-    else:
-        paths = {str(path): path for path in files}
-        size_of = lambda name: paths[name].stat().st_size  # noqa: E731
-        content_of = lambda name: paths[name].read_bytes()  # noqa: E731
-        contents = paths
-    turtle = sorted(name for name in contents if name.endswith(".ttl"))
-    profiles = [name for name in turtle if name.endswith(".skos.ttl")] or turtle
-    reports = []
-    for name in turtle:
-        if name not in profiles and size_of(name) > max_full_graph_bytes:
-            why = f"{size_of(name) // 1_000_000} MB > {max_full_graph_bytes // 1_000_000} MB in a build"
-            reports.append(Report(file=name, triples=0, concepts=0, problems=(),
-                                  skipped=tuple((check, why) for check in ("profile", *LIBRARY_CHECKS))))
-            continue
-        libraries = LIBRARY_CHECKS if name in profiles else ()
-        reports.append(validate_bytes(content_of(name), name, max_library_triples, libraries))
-    return reports
+    return _checked(path.name, path.stat().st_size, path.read_bytes, profile, max_library_triples,
+                    max_full_graph_bytes)
+
+
+def _checked(name: str, size: int, content, profile: bool, max_library_triples: int,
+             max_full_graph_bytes: int) -> Report:
+    if not profile and size > max_full_graph_bytes:
+        why = f"{size // 1_000_000} MB > {max_full_graph_bytes // 1_000_000} MB in a build"
+        return Report(file=name, triples=0, concepts=0, problems=(),
+                      skipped=tuple((check, why) for check in ("profile", *LIBRARY_CHECKS)))
+    return validate_bytes(content(), name, max_library_triples, LIBRARY_CHECKS if profile else ())
 
 
 def validate_file(path: Path, max_library_triples: int = DEFAULT_MAX_LIBRARY_TRIPLES) -> Report:

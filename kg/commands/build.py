@@ -20,7 +20,7 @@ from kg.manifest import is_base_iri, plan_for_paths
 from kg.pipeline import BuildOptions, build, default_sources_dir
 from kg.progress import Progress
 from kg.readers import READERS, _load_builtin_readers
-from kg.validate import build_summary, validate_exports
+from kg.validate import build_summary
 
 HELP = "build a knowledge graph from glossary files and write its exports"
 
@@ -62,12 +62,12 @@ def run(args: argparse.Namespace) -> int:
     iris_lock = lock_path_for(plan.manifest, Path(args.iris) if args.iris else None)
     kg = build(plan, BuildOptions(forced_format=args.format, skip_bad_files=skip, progress=progress,
                                   decisions=decisions, iris_lock=iris_lock))
-    with progress.stage("export"):
-        written = export(kg, Path(args.out), args.only)
+    # What tools will import must import cleanly: the checks run on the files as written,
+    # alongside the export, and the build exits 1 if they fail.
+    with progress.stage("export and validate"):
+        written, reports = export(kg, Path(args.out), args.only, validate=True)
         # After the exports, so that a failed build leaves the lock as it was too.
         recorded = iris_lock is not None and record_iris(iris_lock, kg)
-    with progress.stage("validate"):  # what tools will import must import cleanly: exit 1 if not
-        reports = validate_exports(written)
     if not args.quiet:
         _summary(kg, written, sys.stdout)
         print(build_summary(reports), file=sys.stdout)

@@ -10,6 +10,7 @@ bytes of each file for callers that want them in memory (tests, small graphs).
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -19,6 +20,7 @@ from kg.config import DEFAULT, Config
 from kg.errors import UsageError
 from kg.exporters.rdf_write import Conversions
 from kg.model import KnowledgeGraph
+from kg.validate import Report, check_written
 
 
 @dataclass(frozen=True)
@@ -58,30 +60,52 @@ def _chosen(names: list[str] | None) -> list[Exporter]:
 
 
 def write_all(kg: KnowledgeGraph, folder: Path, names: list[str] | None = None,
-              config: Config = DEFAULT) -> list[str]:
-    """Every chosen exporter's files, written into `folder`; returns their names."""
+              config: Config = DEFAULT, validate: bool = False) -> tuple[list[str], list[Report]]:
+    """Every chosen exporter's files, written into `folder`: their names, and with `validate`
+    the reports of kg.validate.check_written on each Turtle file.
+
+    Each check starts as soon as its file is written, in a worker when a worker writes it,
+    so a large build checks its SKOS profile while the explorer renders.
+    """
     exporters = _chosen(names)
     check_name(kg.scheme.name)  # every file is named from it: it must not climb out of `folder`
+    profile_written = any(exporter.name == "skos" for exporter in exporters)
     written: list[str] = []
+    checks: list[Future] = []
     with Conversions(config.export.parallel_bytes) as conversions:
         for exporter in exporters:
-            written += exporter.write(kg, folder, conversions)
+            new = exporter.write(kg, folder, conversions)
+            written += new
+            for name in sorted(n for n in new if n.endswith(".ttl")) if validate else ():
+                profile = name.endswith(".skos.ttl") or not profile_written
+                checks.append(conversions.after(
+                    folder / name, check_written, folder / name, profile,
+                    config.validation.build_library_triples, config.validation.build_full_graph_bytes))
         conversions.wait()
-    return sorted(set(written))
+    reports = sorted((check.result() for check in checks), key=lambda report: report.file)
+    return sorted(set(written)), reports
 
 
 def export(kg: KnowledgeGraph, out_dir: Path, names: list[str] | None = None,
-           config: Config = DEFAULT) -> list[Path]:
-    """Write all chosen exports into `out_dir`, all or none (kg.atomic)."""
+           config: Config = DEFAULT, validate: bool = False) -> tuple[list[Path], list[Report]]:
+    """Write all chosen exports into `out_dir`, all or none (kg.atomic); with `validate`, the
+    reports of checking them (kg.validate.check_written)."""
     _chosen(names)  # an unknown name fails before anything is touched
-    return write_folder(lambda staging: write_all(kg, staging, names, config), out_dir)
+    reports: list[Report] = []
+
+    def write(staging: Path) -> list[str]:
+        written, checked = write_all(kg, staging, names, config, validate)
+        reports.extend(checked)
+        return written
+
+    return write_folder(write, out_dir), reports
 
 
 def render_all(kg: KnowledgeGraph, names: list[str] | None = None,
                config: Config = DEFAULT) -> dict[str, bytes]:
     """The chosen exports as bytes per file name, for callers that want them in memory."""
     with tempfile.TemporaryDirectory(prefix="kg-render-") as folder:
-        written = write_all(kg, Path(folder), names, config)
+        written, _ = write_all(kg, Path(folder), names, config)
         return {name: (Path(folder) / name).read_bytes() for name in written}
 
 

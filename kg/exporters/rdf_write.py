@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -165,7 +165,8 @@ def _sorted_namespace_attributes(head: bytes) -> bytes:
 
 
 class Conversions:
-    """Conversions of N-Triples files, run in worker processes when there is enough to do.
+    """Conversions of N-Triples files, and jobs on their results, run in worker processes
+    when there is enough to do.
 
     Workers are spawned, not forked: the parent holds the whole graph and a progress thread,
     neither of which a worker needs. Spawning costs a fraction of a second, so files smaller
@@ -177,6 +178,7 @@ class Conversions:
         self.workers = workers or min(2, os.cpu_count() or 1)
         self.pool: ProcessPoolExecutor | None = None
         self.pending: list[Future] = []
+        self.producing: dict[Path, Future] = {}
         self.temporary: list[Path] = []
 
     def add(self, ntriples: Path, target: Path, extension: str, prefixes: dict[str, str]) -> None:
@@ -185,14 +187,41 @@ class Conversions:
             return
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
-        self.pending.append(self.pool.submit(convert, ntriples, target, extension, prefixes))
+        future = self.pool.submit(convert, ntriples, target, extension, prefixes)
+        self.producing[target] = future
+        self.pending.append(future)
+
+    def after(self, target: Path, job: Callable, *args) -> Future:
+        """Run `job(*args)` once `target` is written: in a worker if a worker writes it."""
+        producer = self.producing.get(target)
+        if producer is None:
+            done: Future = Future()
+            try:
+                done.set_result(job(*args))
+            except Exception as error:  # raised by wait(), like a worker's
+                done.set_exception(error)
+            return done
+        chained: Future = Future()
+
+        def start(produced: Future) -> None:
+            if produced.exception() is not None:
+                chained.set_exception(produced.exception())
+                return
+            try:
+                self.pool.submit(job, *args).add_done_callback(lambda ran: _copy_outcome(ran, chained))
+            except RuntimeError as error:  # the pool was shut down: the build failed meanwhile
+                chained.set_exception(error)
+
+        producer.add_done_callback(start)
+        self.pending.append(chained)
+        return chained
 
     def remove_after(self, path: Path) -> None:
         """Delete `path` once every conversion is done (an input that is not an export)."""
         self.temporary.append(path)
 
     def wait(self) -> None:
-        """Wait for every conversion; the first failure is raised here."""
+        """Wait for every conversion and job; the first failure is raised here."""
         try:
             for future in self.pending:
                 future.result()
@@ -203,7 +232,7 @@ class Conversions:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
-        self.pending = []
+        self.pending, self.producing = [], {}
         for path in self.temporary:
             path.unlink(missing_ok=True)
         self.temporary = []
@@ -213,3 +242,10 @@ class Conversions:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _copy_outcome(source: Future, target: Future) -> None:
+    if source.exception() is not None:
+        target.set_exception(source.exception())
+    else:
+        target.set_result(source.result())

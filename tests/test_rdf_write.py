@@ -1,0 +1,85 @@
+"""Streamed serialisation (kg.exporters.rdf_write): sorted N-Triples by subject group, file-to-file
+conversion, and conversions and checks in worker processes giving the bytes of in-process ones."""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import replace
+
+import pytest
+
+from kg.config import DEFAULT, ExportConfig
+from kg.exporters import write_all
+from kg.exporters.rdf_terms import RDF_TYPE
+from kg.exporters.rdf_write import _BreakBeforeObjects, write_ntriples
+from tests.fixtures.rdf.samples import astronomy, rendered
+
+P = "<https://example.org/p>"
+Q = "<https://example.org/q>"
+
+
+def _line(subject: str, predicate: str, obj: str) -> str:
+    return f"{subject} {predicate} {obj} .\n"
+
+
+def test_groups_give_the_bytes_of_sorting_every_line():
+    # "<…/a>" and "<…/a-b>": one subject is a prefix of the other, where a naive key would
+    # put "a" first but the line sort puts "a-b" first ('-' < '>').
+    subjects = ["<https://example.org/a>", "<https://example.org/a-b>", "<https://example.org/a/b>",
+                "<https://example.org/A>", "<https://example.org/b>"]
+    rng = random.Random(3)
+    lines = [_line(s, rng.choice([P, Q, RDF_TYPE]), f'"{rng.randint(0, 9)}"') for s in subjects for _ in range(6)]
+    groups: dict[str, list[str]] = {}
+    for line in lines:
+        groups.setdefault(line.split(" ", 1)[0], []).append(line)
+    out = io.BytesIO()
+    count = write_ntriples(sorted(groups.items()), out)
+    expected = "".join(sorted(set(lines))).replace(RDF_TYPE, "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>")
+    assert out.getvalue().decode("utf-8") == expected
+    assert count == len(set(lines))
+
+
+def test_a_subject_split_over_adjacent_groups_is_written_as_one():
+    s = "<https://example.org/s>"
+    out = io.BytesIO()
+    write_ntriples([(s, [_line(s, Q, '"2"')]), (s, [_line(s, P, '"1"'), _line(s, Q, '"2"')])], out)
+    assert out.getvalue().decode("utf-8") == _line(s, P, '"1"') + _line(s, Q, '"2"')
+
+
+def test_groups_out_of_order_are_a_bug_not_a_silent_misorder():
+    with pytest.raises(ValueError, match="out of order"):
+        write_ntriples([("<https://b>", []), ("<https://a>", [])], io.BytesIO())
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 8, 9, 1000])
+def test_json_ld_objects_start_lines_whatever_the_write_sizes(chunk):
+    document = b'[{"@id":"a","x":[{"@value":"},{\\"@id\\""}]},{"@id":"b"},{"@id":"c"}]'
+    out = io.BytesIO()
+    wrapper = _BreakBeforeObjects(out)
+    for start in range(0, len(document), chunk):
+        wrapper.write(document[start:start + chunk])
+        wrapper.flush()
+    wrapper.finish()
+    assert out.getvalue() == document.replace(b'},{"@id"', b'},\n{"@id"') + b"\n"
+    assert out.getvalue().count(b"\n") == 3
+
+
+def test_worker_processes_write_the_bytes_of_in_process_conversion(tmp_path):
+    parallel = replace(DEFAULT, export=ExportConfig(parallel_bytes=0))  # every file to a worker
+    written, reports = write_all(astronomy(), tmp_path, ["rdf", "skos"], parallel, validate=True)
+    assert {name: (tmp_path / name).read_bytes() for name in written} == rendered("astronomy")
+    assert [r.file for r in reports] == ["astro.skos.ttl", "astro.ttl"]
+    assert all(r.ok for r in reports) and reports[0].triples > 0
+    assert not [p.name for p in tmp_path.iterdir() if p.name not in written]  # no temporary left
+
+
+def test_a_failing_check_is_reported_not_lost(tmp_path, monkeypatch):
+    import kg.exporters
+
+    def broken(*args):
+        raise RuntimeError("checker bug")
+
+    monkeypatch.setattr(kg.exporters, "check_written", broken)
+    with pytest.raises(RuntimeError, match="checker bug"):
+        write_all(astronomy(), tmp_path, ["skos"], validate=True)
