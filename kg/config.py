@@ -87,8 +87,8 @@ class ReaderConfig:
 @dataclass(frozen=True)
 class ExplorerConfig:
     # networkx's spring layout is quadratic (and needs scipy from 500 nodes): the most connected
-    # concepts up to this many get it (~0.3 s); the rest are placed around them in linear time
-    force_layout_max_nodes: int = 450
+    # concepts up to this many get it (~0.2 s); the rest are placed around them in linear time
+    force_layout_max_nodes: int = 300
     layout_seed: int = 7
     layout_spacing: float = 120.0  # canvas pixels between neighbouring concepts
     # above this many concepts the page opens on an overview of the most connected ones and
