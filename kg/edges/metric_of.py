@@ -9,7 +9,13 @@ that…", "the percentage of…", "the average time it takes…"), or when its d
   definition ("NPS measures customer loyalty" -> Loyalty), looked through "the percentage of"
   and "how much"; failing that, a concept named later in the same clause; failing that, the
   one concept whose label ends in the measured noun ("the quality of…" -> Service Quality);
-- metric-label: its label minus the measure noun ("Churn Rate" -> Churn).
+- metric-label: its label minus the measure noun ("Churn Rate" -> Churn);
+- metric-nominal: a verb phrase named by its nominalisation (kg/edges/nominal.py), where the
+  definition says the metric measures it ("measures how well a company retains customers",
+  "measures its ability to retain customers") or that the metric signals failing at it ("a high
+  churn rate indicates a failure to retain customers") -> Customer Retention. Not the object of
+  "indicates" itself: "a high deflection rate indicates effective help center resources" names
+  a consequence, not the thing counted.
 
 A metric is never metric-of another metric: "First Response Time" is narrower than "Response
 Time" (the broader rule), not a measure of it.
@@ -25,6 +31,7 @@ from kg.edges import Rule, register
 from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex,
                             adjective_like, genera, match_key, normalise_words, sentences,
                             singular, term_verb)
+from kg.edges.nominal import VerbPhraseLinker, object_phrase, verb_lemmas
 from kg.model import METRIC_OF, Concept, Edge, Entry, Evidence
 
 # Label heads that make a concept a metric: "Churn Rate", "Net Promoter Score".
@@ -268,10 +275,87 @@ def _from_label(concept: Concept, index: LabelIndex, linker: _Linker,
     return found
 
 
+# "measures how well / how often SUBJECT VERBs OBJECT": the measured thing is the verb phrase.
+_HOW_ADVERBS = frozenset(
+    "well often frequently effectively efficiently successfully quickly fast rapidly promptly "
+    "easily consistently accurately reliably".split())
+# "measures a company's ability to VERB OBJECT": the capacity is measured through its verb.
+_CAPACITY_HEADS = frozenset("ability capability capacity inability failure".split())
+# "a failure to retain customers", "customers who fail to renew their plans": what a metric
+# signals failing at is what it measures, inversely — churn rate and customer retention.
+_FAILURE_TO = re.compile(r"\b(?:failures?|inability|fail(?:s|ed|ing)?)\s+to\s+", re.IGNORECASE)
+_VERB_PHRASE_WORDS = 12  # a verb phrase sought this far into a clause
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in re.findall(r"[\w'’\-]+|[^\w\s]", text)]
+
+
+def _verb_phrases(words: list[str], verb_known: bool) -> list[tuple[str, tuple[str, ...]]]:
+    """(verb lemma, object) for "VERB [and VERB] OBJECT" opening `words`: "attract and retain
+    customers" -> (attract, customers), (retain, customers). Where the verb's position is only
+    guessed, a word that may be a noun is no verb."""
+    verbs: list[str] = []
+    index = 0
+    while index < len(words):
+        lemmas = verb_lemmas(words[index], only_verb=not verb_known)
+        if not lemmas:
+            break
+        verbs.extend(lemmas)
+        index += 1
+        if index + 1 < len(words) and words[index] in {"and", "or"}:
+            index += 1
+            continue
+        break
+    obj = tuple(p for word in object_phrase(words[index:]) for p in normalise_words(word))
+    return [(verb, obj) for verb in verbs] if obj else []
+
+
+def _measured_verb_phrases(clause: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    """Verb phrases a measure verb's clause measures: (verb, object, verb position certain)."""
+    words = _words(clause)[:_VERB_PHRASE_WORDS]
+    if words[:1] == ["how"] and words[1:2] and words[1] in _HOW_ADVERBS:
+        for start in range(2, len(words)):
+            if not words[start][0].isalnum():
+                break
+            if verb_lemmas(words[start], only_verb=True):
+                return [(v, o, False) for v, o in _verb_phrases(words[start:], verb_known=False)]
+        return []
+    measured = measured_object(clause)
+    if measured.words and measured.words[-1] in _CAPACITY_HEADS and "to" in words:
+        return [(v, o, True) for v, o in _verb_phrases(words[words.index("to") + 1:], True)]
+    return []
+
+
+def _nominal(concept: Concept, entries: dict[str, Entry], linker: _Linker,
+             phrases: VerbPhraseLinker, config: Config) -> list[tuple[str, float, str, str]]:
+    """(target, confidence, quoted sentence, entry id) from verb phrases a definition measures."""
+    found = []
+    for entry_id in concept.entries:
+        entry = entries.get(entry_id)
+        for sentence in sentences(entry.text) if entry else []:
+            verb_phrases = []
+            for verb in _MEASURE_VERB.finditer(sentence):
+                rest = sentence[verb.end():]
+                verb_phrases += _measured_verb_phrases(
+                    rest[:m.start()] if (m := _CLAUSE_END.search(rest)) else rest)
+            for failure in _FAILURE_TO.finditer(sentence):
+                words = _words(sentence[failure.end():])[:_VERB_PHRASE_WORDS]
+                verb_phrases += [(v, o, True) for v, o in _verb_phrases(words, verb_known=True)]
+            for verb, obj, certain in verb_phrases:
+                link = phrases.link(verb, obj, exclude=concept.key, bare=certain)
+                if link and linker.allowed(link[0], concept.key):
+                    confidence = (config.edges.metric_nominal_confidence if link[1]
+                                  else config.edges.metric_nominal_bare_confidence)
+                    found.append((link[0], confidence, sentence, entry_id))
+    return found
+
+
 def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) -> list[Edge]:
     signals = metric_keys(concepts, entries)
     index = LabelIndex(concepts)
     linker = _Linker(index, set(signals), config)
+    phrases = VerbPhraseLinker(index)
     methods = config.edges.metric_of_methods
     edges: dict[tuple[str, str], Edge] = {}
     for concept in concepts:
@@ -282,6 +366,9 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
             candidates += [("metric-measures", *c) for c in _measured(concept, entries, linker)]
         if "metric-label" in methods:
             candidates += [("metric-label", *c) for c in _from_label(concept, index, linker, config)]
+        if "metric-nominal" in methods:
+            candidates += [("metric-nominal", *c)
+                           for c in _nominal(concept, entries, linker, phrases, config)]
         for method, target, confidence, quote, entry_id in candidates:
             edge = Edge(METRIC_OF, concept.key, target, Evidence(method, confidence, quote, entry_id))
             current = edges.get((concept.key, target))
@@ -290,4 +377,5 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
     return [edges[pair] for pair in sorted(edges)]
 
 
-register(Rule(METRIC_OF, "a metric -> the concept it quantifies (measured object, label)", infer))
+register(Rule(METRIC_OF, "a metric -> the concept it quantifies (measured object, label, nominal)",
+              infer))
