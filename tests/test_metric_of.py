@@ -119,6 +119,19 @@ def test_how_well_a_subject_does_something_is_measured_through_the_verb_phrase()
     )) == {("loyalty-index", "customer-retention"): "metric-nominal"}  # "handle" may be a noun
 
 
+def test_how_verb_phrases_look_through_auxiliaries_participles_and_the_passive():
+    from kg.edges.metric_of import _measured_verb_phrases
+
+    assert _measured_verb_phrases("how quickly tickets are resolved by agents") == [
+        ("resolve", ("tickets",), False)]
+    assert _measured_verb_phrases("how well trained agents can resolve open tickets") == [
+        ("resolve", ("open", "tickets"), False)]
+    assert _measured_verb_phrases("how often customers contact support") == []  # noun or verb
+    assert _measured_verb_phrases("how satisfied customers are") == []
+    assert _measured_verb_phrases("the ability of a firm to keep its customers") == [
+        ("keep", ("customers",), True)]
+
+
 def test_an_ability_to_do_something_is_measured_through_the_verb_phrase():
     assert found(*glossary(
         ("Ticket Resolution", "Closing a ticket with an answer."),
@@ -133,6 +146,8 @@ def test_the_nominal_alone_needs_a_suffix_and_a_known_verb_position():
         ("Meeting", "A gathering of a team."),
         ("Attrition Rate", "The share of staff who leave; a failure to retain staff."),
         ("Defect Rate", "The share of parts that fail to meet the specification."),
+        ("Application", "A piece of software that runs on a server."),
+        ("Patch Lag Rate", "The share of servers that fail to apply security patches in time."),
     ), DEFAULT)
     assert [(e.source, e.target, e.confidence) for e in edges] == [
         ("attrition-rate", "retention", DEFAULT.edges.metric_nominal_bare_confidence)]

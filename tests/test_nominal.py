@@ -60,12 +60,17 @@ def test_the_object_and_the_nominal_make_a_label():
     assert linker.link("retain", ("customers",), exclude="customer-retention") is None
 
 
-def test_the_bare_nominal_only_when_asked_and_only_a_suffixed_one():
-    linker = VerbPhraseLinker(index_of("Retention", "Meeting", "Transfer"))
+def test_the_bare_nominal_only_when_asked_suffixed_and_about_the_same_object():
+    definitions = {"retention": "keeping staff", "meeting": "a gathering to meet specification",
+                   "transfer": "moving funds", "application": "a piece of software"}
+    linker = VerbPhraseLinker(index_of("Retention", "Meeting", "Transfer", "Application"),
+                              lambda key: frozenset(definitions[key].split()))
     assert linker.link("retain", ("staff",)) is None
     assert linker.link("retain", ("staff",), bare=True) == ("retention", False)
-    assert linker.link("meet", ("specifications",), bare=True) is None
-    assert linker.link("transfer", ("funds",), bare=True) is None
+    assert linker.link("retain", ("customers",), bare=True) is None  # Retention is of staff
+    assert linker.link("meet", ("specifications",), bare=True) is None  # a gerund
+    assert linker.link("transfer", ("funds",), bare=True) is None  # the verb itself
+    assert linker.link("apply", ("patches",), bare=True) is None
 
 
 def test_zero_derivation_with_an_object_and_no_guessing_between_concepts():

@@ -24,14 +24,16 @@ Time" (the broader rule), not a measure of it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.config import Config
 from kg.edges import Rule, register
 from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex,
                             adjective_like, genera, match_key, normalise_words, sentences,
                             singular, term_verb)
-from kg.edges.nominal import VerbPhraseLinker, object_phrase, verb_lemmas
+from kg.edges.nominal import VerbPhraseLinker, is_auxiliary, object_phrase, verb_lemmas
 from kg.model import METRIC_OF, Concept, Edge, Entry, Evidence
 
 # Label heads that make a concept a metric: "Churn Rate", "Net Promoter Score".
@@ -285,6 +287,7 @@ _CAPACITY_HEADS = frozenset("ability capability capacity inability failure".spli
 # signals failing at is what it measures, inversely — churn rate and customer retention.
 _FAILURE_TO = re.compile(r"\b(?:failures?|inability|fail(?:s|ed|ing)?)\s+to\s+", re.IGNORECASE)
 _VERB_PHRASE_WORDS = 12  # a verb phrase sought this far into a clause
+_PASSIVE_AUXILIARIES = frozenset("is are was were be been being get gets got".split())
 
 
 def _words(text: str) -> list[str]:
@@ -311,16 +314,36 @@ def _verb_phrases(words: list[str], verb_known: bool) -> list[tuple[str, tuple[s
     return [(verb, obj) for verb in verbs] if obj else []
 
 
+def _how_verb_phrases(words: list[str]) -> list[tuple[str, tuple[str, ...], bool]]:
+    """"how well a company retains its customers" -> (retain, customers); passive "how quickly
+    tickets are resolved" -> (resolve, tickets). The verb is the first word after the subject
+    that can only be a verb; auxiliaries ("can", "is") are looked through."""
+    auxiliary = None
+    for start in range(2, len(words)):
+        word = words[start]
+        if not word[0].isalnum():
+            break
+        if is_auxiliary(word):
+            auxiliary = auxiliary or start
+            continue
+        lemmas = verb_lemmas(word, only_verb=True)
+        if not lemmas:
+            continue
+        if start == 2:  # "how well trained agents resolve…": a participle before the subject
+            continue
+        if auxiliary is not None and words[auxiliary] in _PASSIVE_AUXILIARIES and word.endswith(
+                ("ed", "en")):
+            subject = tuple(p for w in object_phrase(words[2:auxiliary]) for p in normalise_words(w))
+            return [(lemma, subject, False) for lemma in lemmas] if subject else []
+        return [(v, o, False) for v, o in _verb_phrases(words[start:], verb_known=False)]
+    return []
+
+
 def _measured_verb_phrases(clause: str) -> list[tuple[str, tuple[str, ...], bool]]:
     """Verb phrases a measure verb's clause measures: (verb, object, verb position certain)."""
     words = _words(clause)[:_VERB_PHRASE_WORDS]
     if words[:1] == ["how"] and words[1:2] and words[1] in _HOW_ADVERBS:
-        for start in range(2, len(words)):
-            if not words[start][0].isalnum():
-                break
-            if verb_lemmas(words[start], only_verb=True):
-                return [(v, o, False) for v, o in _verb_phrases(words[start:], verb_known=False)]
-        return []
+        return _how_verb_phrases(words)
     measured = measured_object(clause)
     if measured.words and measured.words[-1] in _CAPACITY_HEADS and "to" in words:
         return [(v, o, True) for v, o in _verb_phrases(words[words.index("to") + 1:], True)]
@@ -351,11 +374,25 @@ def _nominal(concept: Concept, entries: dict[str, Entry], linker: _Linker,
     return found
 
 
+def _definition_words(concepts: list[Concept],
+                      entries: dict[str, Entry]) -> Callable[[str], frozenset[str]]:
+    """A concept's definitions' words, singular, worked out only for the concepts asked about."""
+    by_key = {concept.key: concept for concept in concepts}
+
+    @lru_cache(maxsize=None)
+    def words(key: str) -> frozenset[str]:
+        concept = by_key.get(key)
+        texts = [entries[e].text for e in concept.entries if e in entries] if concept else []
+        return frozenset(singular(w) for text in texts for w in normalise_words(text))
+
+    return words
+
+
 def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) -> list[Edge]:
     signals = metric_keys(concepts, entries)
     index = LabelIndex(concepts)
     linker = _Linker(index, set(signals), config)
-    phrases = VerbPhraseLinker(index)
+    phrases = VerbPhraseLinker(index, _definition_words(concepts, entries))
     methods = config.edges.metric_of_methods
     edges: dict[tuple[str, str], Edge] = {}
     for concept in concepts:

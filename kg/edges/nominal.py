@@ -15,6 +15,7 @@ plurals) gives the verb's lemma ("retains" -> "retain"), not its derivations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from lemminflect import getAllLemmas
@@ -100,6 +101,11 @@ def verb_lemmas(word: str, only_verb: bool = False) -> tuple[str, ...]:
     return tuple(readings.get("VERB", ()))
 
 
+def is_auxiliary(word: str) -> bool:
+    """"is", "can", "does": a word that may carry a verb rather than be one."""
+    return "AUX" in getAllLemmas(word.lower())
+
+
 # Words an object's noun phrase never runs through.
 _OBJECT_ENDS = STOP_WORDS | {"and", "or", "but", "nor"}
 _MAX_OBJECT_WORDS = 4
@@ -122,8 +128,10 @@ def object_phrase(words: list[str]) -> tuple[str, ...]:
 class VerbPhraseLinker:
     """Links VERB + OBJECT to the concept labelled OBJECT + nominal of VERB, by index look-ups."""
 
-    def __init__(self, index: LabelIndex):
+    def __init__(self, index: LabelIndex,
+                 definition_words: Callable[[str], frozenset[str]] = lambda key: frozenset()):
         self.index = index
+        self.definition_words = definition_words  # a concept's definitions' words, singular
 
     def link(self, verb: str, obj: tuple[str, ...], exclude: str | None = None,
              bare: bool = False) -> tuple[str, bool] | None:
@@ -132,7 +140,9 @@ class VerbPhraseLinker:
         The object's longest opening that, before a nominal, ends a label wins ("existing
         customers effectively" -> "existing customers" -> Customer Retention, its leading
         modifier dropped). With `bare`, a suffixed nominal alone may name the concept ("retain
-        employees" -> Retention) when no label joins it to the object.
+        employees" -> Retention) when no label joins it to the object, if that concept's
+        definition speaks of the object too: "fail to apply security patches" is no sign of
+        Application, "a piece of software", however "application" nominalises "apply".
         """
         candidates = [n for n in nominals(verb) if n in self.index.by_head]
         if not candidates:
@@ -144,10 +154,10 @@ class VerbPhraseLinker:
                             for key, dropped in [hit] if dropped < length})
             if found and (len(found) == 1 or found[0][0] < found[1][0]):
                 return found[0][1], True
-        if bare:
+        if bare and obj:
             # Not a gerund or the verb itself: "fail to meet specifications" is no Meeting.
             keys = {k for n in candidates if n != verb and not n.endswith("ing")
                     for k in self.index.exact((n,))} - {exclude}
-            if len(keys) == 1:
+            if len(keys) == 1 and singular(obj[-1]) in self.definition_words(next(iter(keys))):
                 return next(iter(keys)), False
         return None
