@@ -99,6 +99,14 @@ def test_a_failure_to_do_something_is_what_a_metric_measures_inversely():
     )) == {("cancellation-rate", "subscriber-retention"): "metric-nominal"}
 
 
+def test_a_failure_told_as_a_cause_is_not_what_a_metric_measures():
+    assert found(*glossary(
+        ("Complaint Resolution", "Settling a complaint to the customer's satisfaction."),
+        ("Lapse Rate", "The share of members who leave in a year, often after a failure to "
+                       "resolve their complaints."),
+    )) == {}
+
+
 def test_what_a_high_value_indicates_is_no_measured_concept():
     assert found(*glossary(
         ("Lesson Quality", "How well a lesson meets its aims."),
@@ -144,7 +152,7 @@ def test_the_nominal_alone_needs_a_suffix_and_a_known_verb_position():
     edges = metric_of.infer(*glossary(
         ("Retention", "Keeping staff."),
         ("Meeting", "A gathering of a team."),
-        ("Attrition Rate", "The share of staff who leave; a failure to retain staff."),
+        ("Attrition Rate", "The share of staff who leave; a sign of a failure to retain staff."),
         ("Defect Rate", "The share of parts that fail to meet the specification."),
         ("Application", "A piece of software that runs on a server."),
         ("Patch Lag Rate", "The share of servers that fail to apply security patches in time."),
@@ -167,8 +175,8 @@ def test_the_nominal_rule_can_be_switched_off():
                                             metric_of_methods=("metric-measures", "metric-label")))
     concepts, entries = glossary(
         ("Subscriber Retention", "The ability of a service to keep its subscribers."),
-        ("Cancellation Rate", "The share of subscribers who cancel; a failure to retain "
-                              "subscribers."))
+        ("Cancellation Rate", "The share of subscribers who cancel, which signals a failure to "
+                              "retain subscribers."))
     assert metric_of.infer(concepts, entries, config) == []
     [edge] = metric_of.infer(concepts, entries, DEFAULT)
     assert edge.evidence.quote == entries[edge.evidence.entry].text

@@ -283,9 +283,15 @@ _HOW_ADVERBS = frozenset(
     "easily consistently accurately reliably".split())
 # "measures a company's ability to VERB OBJECT": the capacity is measured through its verb.
 _CAPACITY_HEADS = frozenset("ability capability capacity inability failure".split())
-# "a failure to retain customers", "customers who fail to renew their plans": what a metric
-# signals failing at is what it measures, inversely — churn rate and customer retention.
-_FAILURE_TO = re.compile(r"\b(?:failures?|inability|fail(?:s|ed|ing)?)\s+to\s+", re.IGNORECASE)
+# "a high churn rate indicates … a failure to retain customers", "customers who fail to renew
+# their plans": what a metric signals failing at, or counts things failing at, is what it
+# measures, inversely. Not a failure told as a cause ("customers leave after a failure to
+# resolve their complaints"): churn rate is no measure of complaint resolution.
+_FAILURE_TO = re.compile(
+    r"(?:\b(?:indicat|signal|suggest|reflect|show|impl|reveal|point)\w*|\bmeans|\bsigns?\s+of)"
+    r"[^.;:]{0,80}?\b(?:failures?|inability)\s+to\s+"
+    r"|\b(?:who|that|which)\s+(?:\w+\s+)?(?:fail(?:s|ed)?|(?:is|are|were|was)\s+unable)\s+to\s+",
+    re.IGNORECASE)
 _VERB_PHRASE_WORDS = 12  # a verb phrase sought this far into a clause
 _PASSIVE_AUXILIARIES = frozenset("is are was were be been being get gets got".split())
 
