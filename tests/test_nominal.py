@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kg.edges.genus import LabelIndex
-from kg.edges.nominal import VerbPhraseLinker, nominals, object_phrase, verb_lemmas
+from kg.edges.nominal import (VerbPhraseLinker, clause_words, nominals, object_phrase,
+                              subject_verb_phrases, verb_lemmas, verb_phrases)
 from kg.model import Concept
 
 
@@ -47,6 +48,23 @@ def test_object_phrase_stops_at_prepositions_conjunctions_and_participles():
     assert object_phrase("customers and grow revenue".split()) == ("customers",)
     assert object_phrase("orders shipped late".split()) == ("orders",)
     assert object_phrase("the , customers".split()) == ()
+
+
+def test_verb_phrases_share_a_coordinated_object():
+    assert verb_phrases(clause_words("attract and retain loyal customers, and grow"), True) == [
+        ("attract", ("loyal", "customers")), ("retain", ("loyal", "customers"))]
+    assert verb_phrases(clause_words("retain"), True) == []  # no object, no phrase
+    assert verb_phrases(clause_words("handle calls"), False) == []  # "handle" may be a noun
+
+
+def test_subject_verb_phrases_find_the_verb_after_the_subject():
+    assert subject_verb_phrases(clause_words("a company retains its customers")) == [
+        ("retain", ("customers",))]
+    assert subject_verb_phrases(clause_words("tickets are resolved by agents")) == [
+        ("resolve", ("tickets",))]
+    assert subject_verb_phrases(clause_words("trained agents can resolve tickets")) == [
+        ("resolve", ("tickets",))]
+    assert subject_verb_phrases(clause_words("customers contact support")) == []
 
 
 def index_of(*labels: str) -> LabelIndex:

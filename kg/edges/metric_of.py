@@ -33,7 +33,8 @@ from kg.edges import Rule, register
 from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex,
                             adjective_like, genera, match_key, normalise_words, sentences,
                             singular, term_verb)
-from kg.edges.nominal import VerbPhraseLinker, is_auxiliary, object_phrase, verb_lemmas
+from kg.edges.nominal import (VerbPhraseLinker, clause_words, subject_verb_phrases,
+                              verb_phrases)
 from kg.model import METRIC_OF, Concept, Edge, Entry, Evidence
 
 # Label heads that make a concept a metric: "Churn Rate", "Net Promoter Score".
@@ -293,66 +294,16 @@ _FAILURE_TO = re.compile(
     r"|\b(?:who|that|which)\s+(?:\w+\s+)?(?:fail(?:s|ed)?|(?:is|are|were|was)\s+unable)\s+to\s+",
     re.IGNORECASE)
 _VERB_PHRASE_WORDS = 12  # a verb phrase sought this far into a clause
-_PASSIVE_AUXILIARIES = frozenset("is are was were be been being get gets got".split())
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in re.findall(r"[\w'’\-]+|[^\w\s]", text)]
-
-
-def _verb_phrases(words: list[str], verb_known: bool) -> list[tuple[str, tuple[str, ...]]]:
-    """(verb lemma, object) for "VERB [and VERB] OBJECT" opening `words`: "attract and retain
-    customers" -> (attract, customers), (retain, customers). Where the verb's position is only
-    guessed, a word that may be a noun is no verb."""
-    verbs: list[str] = []
-    index = 0
-    while index < len(words):
-        lemmas = verb_lemmas(words[index], only_verb=not verb_known)
-        if not lemmas:
-            break
-        verbs.extend(lemmas)
-        index += 1
-        if index + 1 < len(words) and words[index] in {"and", "or"}:
-            index += 1
-            continue
-        break
-    obj = tuple(p for word in object_phrase(words[index:]) for p in normalise_words(word))
-    return [(verb, obj) for verb in verbs] if obj else []
-
-
-def _how_verb_phrases(words: list[str]) -> list[tuple[str, tuple[str, ...], bool]]:
-    """"how well a company retains its customers" -> (retain, customers); passive "how quickly
-    tickets are resolved" -> (resolve, tickets). The verb is the first word after the subject
-    that can only be a verb; auxiliaries ("can", "is") are looked through."""
-    auxiliary = None
-    for start in range(2, len(words)):
-        word = words[start]
-        if not word[0].isalnum():
-            break
-        if is_auxiliary(word):
-            auxiliary = auxiliary or start
-            continue
-        lemmas = verb_lemmas(word, only_verb=True)
-        if not lemmas:
-            continue
-        if start == 2:  # "how well trained agents resolve…": a participle before the subject
-            continue
-        if auxiliary is not None and words[auxiliary] in _PASSIVE_AUXILIARIES and word.endswith(
-                ("ed", "en")):
-            subject = tuple(p for w in object_phrase(words[2:auxiliary]) for p in normalise_words(w))
-            return [(lemma, subject, False) for lemma in lemmas] if subject else []
-        return [(v, o, False) for v, o in _verb_phrases(words[start:], verb_known=False)]
-    return []
 
 
 def _measured_verb_phrases(clause: str) -> list[tuple[str, tuple[str, ...], bool]]:
     """Verb phrases a measure verb's clause measures: (verb, object, verb position certain)."""
-    words = _words(clause)[:_VERB_PHRASE_WORDS]
+    words = clause_words(clause)[:_VERB_PHRASE_WORDS]
     if words[:1] == ["how"] and words[1:2] and words[1] in _HOW_ADVERBS:
-        return _how_verb_phrases(words)
+        return [(v, o, False) for v, o in subject_verb_phrases(words[2:])]
     measured = measured_object(clause)
     if measured.words and measured.words[-1] in _CAPACITY_HEADS and "to" in words:
-        return [(v, o, True) for v, o in _verb_phrases(words[words.index("to") + 1:], True)]
+        return [(v, o, True) for v, o in verb_phrases(words[words.index("to") + 1:], True)]
     return []
 
 
@@ -363,15 +314,15 @@ def _nominal(concept: Concept, entries: dict[str, Entry], linker: _Linker,
     for entry_id in concept.entries:
         entry = entries.get(entry_id)
         for sentence in sentences(entry.text) if entry else []:
-            verb_phrases = []
+            found_phrases = []
             for verb in _MEASURE_VERB.finditer(sentence):
                 rest = sentence[verb.end():]
-                verb_phrases += _measured_verb_phrases(
+                found_phrases += _measured_verb_phrases(
                     rest[:m.start()] if (m := _CLAUSE_END.search(rest)) else rest)
             for failure in _FAILURE_TO.finditer(sentence):
-                words = _words(sentence[failure.end():])[:_VERB_PHRASE_WORDS]
-                verb_phrases += [(v, o, True) for v, o in _verb_phrases(words, verb_known=True)]
-            for verb, obj, certain in verb_phrases:
+                words = clause_words(sentence[failure.end():])[:_VERB_PHRASE_WORDS]
+                found_phrases += [(v, o, True) for v, o in verb_phrases(words, verb_known=True)]
+            for verb, obj, certain in found_phrases:
                 link = phrases.link(verb, obj, exclude=concept.key, bare=certain)
                 if link and linker.allowed(link[0], concept.key):
                     confidence = (config.edges.metric_nominal_confidence if link[1]

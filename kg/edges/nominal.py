@@ -1,5 +1,8 @@
 """Verb phrases named by their nominalisation: "retain customers" -> Customer Retention.
 
+    phrases = verb_phrases(clause_words("retain existing customers over time"), verb_known=True)
+    VerbPhraseLinker(LabelIndex(concepts)).link(*phrases[0])   # -> ("customer-retention", True)
+
 English names the act of VERB-ing an OBJECT by the compound OBJECT + nominal ("resolve tickets"
 -> ticket resolution, "deflect calls" -> call deflection, "satisfy customers" -> customer
 satisfaction), so a definition's verb phrase can name a concept that it never spells out.
@@ -15,12 +18,13 @@ plurals) gives the verb's lemma ("retains" -> "retain"), not its derivations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
 from lemminflect import getAllLemmas
 
-from kg.edges.genus import DETERMINERS, STOP_WORDS, LabelIndex, singular
+from kg.edges.genus import DETERMINERS, STOP_WORDS, LabelIndex, normalise_words, singular
 
 # Latinate stem alternations: (verb ending, noun endings that replace it).
 _ALTERNATIONS = (
@@ -123,6 +127,59 @@ def object_phrase(words: list[str]) -> tuple[str, ...]:
         phrase.append(words[index])
         index += 1
     return tuple(phrase)
+
+
+def clause_words(text: str) -> list[str]:
+    """Lower-case words of a clause, each punctuation mark a word of its own."""
+    return [w.lower().replace("’", "'") for w in re.findall(r"[\w'’\-]+|[^\w\s]", text)]
+
+
+def verb_phrases(words: list[str], verb_known: bool) -> list[tuple[str, tuple[str, ...]]]:
+    """(verb lemma, object words) for "VERB [and VERB] OBJECT" opening `words`: "attract and
+    retain customers" -> (attract, customers), (retain, customers). Where the verb's position
+    is only guessed (not verb_known), a word that may be a noun is no verb."""
+    verbs: list[str] = []
+    index = 0
+    while index < len(words):
+        lemmas = verb_lemmas(words[index], only_verb=not verb_known)
+        if not lemmas:
+            break
+        verbs.extend(lemmas)
+        index += 1
+        if index + 1 < len(words) and words[index] in {"and", "or"}:
+            index += 1
+            continue
+        break
+    obj = tuple(p for word in object_phrase(words[index:]) for p in normalise_words(word))
+    return [(verb, obj) for verb in verbs] if obj else []
+
+
+_PASSIVE_AUXILIARIES = frozenset("is are was were be been being get gets got".split())
+
+
+def subject_verb_phrases(words: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """(verb lemma, object words) of "SUBJECT VERB OBJECT": "a company retains its customers"
+    -> (retain, customers); the passive "tickets are resolved" -> (resolve, tickets).
+
+    The verb is the first word after the subject that can only be a verb ("handles" may be a
+    noun: no guess); auxiliaries ("can", "is") are looked through.
+    """
+    auxiliary = None
+    for start, word in enumerate(words):
+        if not word[0].isalnum():
+            break
+        if is_auxiliary(word):
+            auxiliary = start if auxiliary is None else auxiliary
+            continue
+        lemmas = verb_lemmas(word, only_verb=True)
+        if not lemmas or start == 0:  # "trained agents resolve…": a participle, no subject yet
+            continue
+        if auxiliary is not None and words[auxiliary] in _PASSIVE_AUXILIARIES and word.endswith(
+                ("ed", "en")):
+            subject = tuple(p for w in object_phrase(words[:auxiliary]) for p in normalise_words(w))
+            return [(lemma, subject) for lemma in lemmas] if subject else []
+        return verb_phrases(words[start:], verb_known=False)
+    return []
 
 
 class VerbPhraseLinker:
