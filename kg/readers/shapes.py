@@ -18,8 +18,6 @@ _BULLET = re.compile(r"^[-*•·▪◦‣∙●○■□➢➤►–—]\s+")
 _NUMBER = re.compile(r"^(?:#\s*)?(?:\(\d{1,4}\)|\d{1,4}[.)](?!\d)|\d{1,4}\s+[-–—:]\s)\s*")
 # A single letter (or a letter range) that opens an A–Z section: "A", "B.", "X–Z", "0-9", "#".
 _LETTER_HEADING = re.compile(r"^(?:[A-Za-z]\.?|[A-Za-z]\s*[-–—&/]\s*[A-Za-z]|0\s*[-–—]\s*9|#|\d)$")
-_SENTENCE_END = re.compile(r"[.!?;,][\"'”’»)\]]*$")
-_FULL_STOP = re.compile(r"[.!?][\"'”’»)\]]*$")
 _QUOTED = re.compile(r"[\"“”«»][^\"“”«»]{0,400}[\"“”«»]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
@@ -93,6 +91,8 @@ def squash(text: str) -> str:
 
     A no-break space inside the text was typed on purpose ("10\u00a0km") and is kept for what
     users see; for_matching folds it."""
+    if text.isascii():  # no no-break space to keep: every whitespace run is layout
+        return " ".join(text.split())
     return _LAYOUT_SPACE.sub(" ", text).strip()
 
 
@@ -120,11 +120,21 @@ def is_letter_heading(text: str) -> bool:
 
 
 def ends_like_sentence(text: str) -> bool:
-    return bool(_SENTENCE_END.search(text.rstrip()))
+    return _ends_with(text, ".!?;,")
 
 
 def ends_with_full_stop(text: str) -> bool:
-    return bool(_FULL_STOP.search(text.rstrip()))
+    return _ends_with(text, ".!?")
+
+
+_CLOSERS = "\"'”’»)]"
+
+
+def _ends_with(text: str, marks: str) -> bool:
+    """The text ends in one of the marks, then only closing quotes and brackets: read from the
+    end, where a regex search would try every position of the text."""
+    text = text.rstrip().rstrip(_CLOSERS)
+    return bool(text) and text[-1] in marks
 
 
 def words(text: str) -> list[str]:
@@ -157,8 +167,14 @@ def is_heading_shaped(text: str, max_words: int = 12, max_chars: int = 100) -> b
 
 def looks_like_title_case(text: str) -> bool:
     """Every word of four or more letters capitalised: a title, not a definition."""
-    long_words = [w for w in words(text) if len(w) >= 4]
-    return bool(long_words) and all(w[0].isupper() for w in long_words)
+    has_long_words = False
+    for match in _WORD.finditer(text):  # a definition shows a lower-case word early: stop there
+        word = match.group()
+        if len(word) >= 4:
+            if not word[0].isupper():
+                return False
+            has_long_words = True
+    return has_long_words
 
 
 def document_talk(text: str) -> int:
