@@ -293,16 +293,25 @@ _FAILURE_TO = re.compile(
     r"[^.;:]{0,80}?\b(?:failures?|inability)\s+to\s+"
     r"|\b(?:who|that|which)\s+(?:\w+\s+)?(?:fail(?:s|ed)?|(?:is|are|were|was)\s+unable)\s+to\s+",
     re.IGNORECASE)
-_VERB_PHRASE_WORDS = 12  # a verb phrase sought this far into a clause
+_VERB_PHRASE_WORDS = 12  # a verb phrase sought this far into a clause…
+_VERB_PHRASE_CHARS = 160  # …which these characters hold, so long texts are not tokenised whole
 
 
-def _measured_verb_phrases(clause: str) -> list[tuple[str, tuple[str, ...], bool]]:
-    """Verb phrases a measure verb's clause measures: (verb, object, verb position certain)."""
+def _measured_verb_phrases(rest: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    """Verb phrases the clause after a measure verb measures: (verb, object, verb position
+    certain)."""
+    rest = rest[:_VERB_PHRASE_CHARS]
+    lowered = rest.lower()
+    if not lowered.startswith("how ") and not any(head in lowered for head in _CAPACITY_HEADS):
+        return []  # the common case, decided without parsing
+    clause = rest[:m.start()] if (m := _CLAUSE_END.search(rest)) else rest
     words = clause_words(clause)[:_VERB_PHRASE_WORDS]
     if words[:1] == ["how"] and words[1:2] and words[1] in _HOW_ADVERBS:
         return [(v, o, False) for v, o in subject_verb_phrases(words[2:])]
+    if "to" not in words:
+        return []
     measured = measured_object(clause)
-    if measured.words and measured.words[-1] in _CAPACITY_HEADS and "to" in words:
+    if measured.words and measured.words[-1] in _CAPACITY_HEADS:
         return [(v, o, True) for v, o in verb_phrases(words[words.index("to") + 1:], True)]
     return []
 
@@ -316,11 +325,13 @@ def _nominal(concept: Concept, entries: dict[str, Entry], linker: _Linker,
         for sentence in sentences(entry.text) if entry else []:
             found_phrases = []
             for verb in _MEASURE_VERB.finditer(sentence):
-                rest = sentence[verb.end():]
-                found_phrases += _measured_verb_phrases(
-                    rest[:m.start()] if (m := _CLAUSE_END.search(rest)) else rest)
-            for failure in _FAILURE_TO.finditer(sentence):
-                words = clause_words(sentence[failure.end():])[:_VERB_PHRASE_WORDS]
+                found_phrases += _measured_verb_phrases(sentence[verb.end():])
+            lowered = sentence.lower()
+            failures = (_FAILURE_TO.finditer(sentence)
+                        if "fail" in lowered or "inabilit" in lowered or "unable" in lowered else ())
+            for failure in failures:
+                after = sentence[failure.end():failure.end() + _VERB_PHRASE_CHARS]
+                words = clause_words(after)[:_VERB_PHRASE_WORDS]
                 found_phrases += [(v, o, True) for v, o in verb_phrases(words, verb_known=True)]
             for verb, obj, certain in found_phrases:
                 link = phrases.link(verb, obj, exclude=concept.key, bare=certain)
