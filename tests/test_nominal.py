@@ -54,6 +54,8 @@ def test_verb_phrases_share_a_coordinated_object():
     assert verb_phrases(clause_words("attract and retain loyal customers, and grow"), True) == [
         ("attract", ("loyal", "customers")), ("retain", ("loyal", "customers"))]
     assert verb_phrases(clause_words("retain"), True) == []  # no object, no phrase
+    assert verb_phrases(clause_words("resolve a customer’s issue"), True) == [
+        ("resolve", ("customer", "issue"))]
     assert verb_phrases(clause_words("handle calls"), False) == []  # "handle" may be a noun
 
 

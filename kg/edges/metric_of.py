@@ -289,7 +289,8 @@ _CAPACITY_HEADS = frozenset("ability capability capacity inability failure".spli
 # measures, inversely. Not a failure told as a cause ("customers leave after a failure to
 # resolve their complaints"): churn rate is no measure of complaint resolution.
 _FAILURE_TO = re.compile(
-    r"(?:\b(?:indicat|signal|suggest|reflect|show|impl|reveal|point)\w*|\bmeans|\bsigns?\s+of)"
+    r"(?:\b(?:indicat|signal|suggest|reflect|show|reveal|point)\w*|\bimpl(?:y|ies|ied)\b|\bmeans"
+    r"|\bsigns?\s+of)"
     r"[^.;:]{0,80}?\b(?:failures?|inability)\s+to\s+"
     r"|\b(?:who|that|which)\s+(?:\w+\s+)?(?:fail(?:s|ed)?|(?:is|are|were|was)\s+unable)\s+to\s+",
     re.IGNORECASE)

@@ -150,7 +150,8 @@ def verb_phrases(words: list[str], verb_known: bool) -> list[tuple[str, tuple[st
             index += 1
             continue
         break
-    obj = tuple(p for word in object_phrase(words[index:]) for p in normalise_words(word))
+    obj = tuple(p for word in object_phrase(words[index:])
+                for p in normalise_words(word.removesuffix("'s")))  # "a customer's issue"
     return [(verb, obj) for verb in verbs] if obj else []
 
 
