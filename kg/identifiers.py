@@ -93,13 +93,13 @@ def normalise_label(label: str) -> str:
     """The form labels are compared in: compatibility-folded, case-folded, punctuation and
     runs of whitespace as one space. "Cross-Selling" and "cross selling" are one label."""
     if label.isascii():  # NFKC changes no ASCII, and the word characters are letters and digits
-        return " ".join(label.lower().translate(_ASCII_NOT_WORD).split())
+        return b" ".join(label.encode("ascii").lower().translate(_ASCII_NOT_WORD).split()).decode()
     text = unicodedata.normalize("NFKC", label).casefold()
     return _NOT_WORD.sub(" ", text).strip()
 
 
 # ASCII punctuation, whitespace, controls and "_" (what [\W_] matches there) -> space
-_ASCII_NOT_WORD = str.maketrans({chr(code): " " for code in range(128) if not chr(code).isalnum()})
+_ASCII_NOT_WORD = bytes(code if code < 128 and chr(code).isalnum() else ord(" ") for code in range(256))
 
 
 def definition_fingerprint(definition: str) -> str:
@@ -229,6 +229,8 @@ def _concept_order(concept: Concept) -> tuple:
 def _match(identities: list[frozenset[Fact]], concepts: list[Concept],
            lock: IriLock) -> dict[int, str]:
     """Concept index -> recorded slug, greedily by overlap; each slug to one concept at most."""
+    if not lock.slugs:
+        return {}
     holders: dict[Fact, list[str]] = {}
     for slug, facts in lock.slugs.items():
         for fact in facts:
