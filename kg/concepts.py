@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
+import ahocorasick
 import numpy as np
 from rapidfuzz import fuzz, process
 
@@ -572,12 +573,23 @@ _RELATIVE_OR_VERBS = {"that", "which", "who", "where", "when", "how", "what", "o
 
 # --- concepts --------------------------------------------------------------------------------
 
+def _automaton(words: tuple[str, ...]) -> ahocorasick.Automaton:
+    """One pass finds whether a text holds any of the words (a third of the time of one
+    substring test per word)."""
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
 _METRIC_HEADS = frozenset({"score", "rate", "ratio", "time", "index", "percentage", "percent",
                            "kpi", "metric", "indicator", "measure", "measurement", "duration"})
 # as a genus, "time" alone is a period ("the time during which…"); "the average time" measures
 _METRIC_GENUS_HEADS = _METRIC_HEADS - {"time", "duration"}
-_METRIC_WORDS = ("score", "rate", "ratio", "index", "percent", "kpi", "metric", "indicator",
-                 "measur", "average", "mean", "total", "quantif", "calculat", "time")
+_METRIC_WORDS = _automaton(("score", "rate", "ratio", "index", "percent", "kpi", "metric",
+                            "indicator", "measur", "average", "mean", "total", "quantif",
+                            "calculat", "time"))
 # "the time it takes to…", "the average time between…": a duration someone measures
 _DURATION = re.compile(r"(?:(?:the|an?)\s+)?(?:(?:average|total|mean)\s+)?(?:amount\s+of\s+)?"
                        r"time\s+(?:it\s+takes|taken|between|elapsed|needed|required|spent)\b")
@@ -593,7 +605,7 @@ def is_metric(labels: list[str], definitions: list[str]) -> bool:
             return True
     for text in definitions:
         opening = text[:160].lower()
-        if not any(word in opening for word in _METRIC_WORDS):
+        if next(_METRIC_WORDS.iter(opening), None) is None:
             continue  # no metric word near the start: no metric genus, and no parse to pay for
         head = genus_head(text)
         phrase = genus_phrase(text).lower().split()
@@ -654,16 +666,18 @@ def _concept(members: list[_Labelled], reasons: list[MergeReason],
 
 def _single_concept(member: _Labelled) -> Concept:
     """The common case, a headword defined once: its labels need no vote."""
-    pref = member.full_forms[0]
-    seen = {pref.casefold()}
+    forms = member.full_forms
+    pref = forms[0]
     alt, acronyms = [], []
-    for label in (*member.full_forms[1:], *(d.label for d in member.said if not d.is_acronym),
-                  *member.acronyms):
-        if label.casefold() not in seen:
-            seen.add(label.casefold())
-            alt.append(label)
-            if label in member.acronyms:
-                acronyms.append(label)
+    if len(forms) > 1 or member.said or member.acronyms:  # most headwords are their only label
+        seen = {pref.casefold()}
+        for label in (*forms[1:], *(d.label for d in member.said if not d.is_acronym),
+                      *member.acronyms):
+            if label.casefold() not in seen:
+                seen.add(label.casefold())
+                alt.append(label)
+                if label in member.acronyms:
+                    acronyms.append(label)
     return Concept(key="", pref_label=pref, alt_labels=tuple(sorted(alt, key=lambda x: (x.casefold(), x))),
                    acronyms=tuple(sorted(acronyms, key=lambda x: (x.casefold(), x))),
                    entries=(member.entry.id,),
