@@ -23,16 +23,16 @@ import math
 import re
 from collections import Counter, defaultdict
 from contextlib import contextmanager
+from itertools import chain
 from dataclasses import dataclass, field, replace
 
-import ahocorasick
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from kg.config import DEFAULT, Config, MergeConfig
-from kg.labels import (DefinitionLabel, HeadingLabels, acronym_expansions, analyse_heading,
-                       clean, compact_key, definition_labels, genus_head, genus_phrase, match_key,
-                       readable_label, singular)
+from kg.labels import (DefinitionLabel, HeadingLabels, WordFinder, acronym_expansions,
+                       analyse_heading, clean, compact_key, definition_labels, genus_head,
+                       genus_phrase, match_key, readable_label, singular)
 from kg.model import Concept, Entry, MergeReason
 
 # --- definition similarity ------------------------------------------------------------------
@@ -57,6 +57,14 @@ def definition_tokens(text: str) -> list[str]:
             if len(w) > 1 and w not in _STOPWORDS]
 
 
+_LONG_WORD = re.compile(r"[a-z0-9]{2,}")  # the words definition_tokens keeps, found directly
+
+
+def _distinct_tokens(text: str) -> set[str]:
+    """set(definition_tokens(text)), each word stemmed once however often it occurs."""
+    return {w[:_STEM_LENGTH] for w in set(_LONG_WORD.findall(text.lower())) if w not in _STOPWORDS}
+
+
 # Document frequencies come from at most this many definitions, evenly spaced: IDF estimated
 # on 20,000 definitions is as good as on all, and a 100,000-entry build skips most tokenising.
 _IDF_SAMPLE = 20_000
@@ -68,10 +76,8 @@ class DefinitionSimilarity:
     def __init__(self, entries: list[Entry]):
         self._texts = {e.id: e.text for e in entries}
         step = max(1, math.ceil(len(entries) / _IDF_SAMPLE))
-        document_frequency: Counter[str] = Counter()
         sampled = entries[::step]
-        for entry in sampled:
-            document_frequency.update(set(definition_tokens(entry.text)))
+        document_frequency = Counter(chain.from_iterable(_distinct_tokens(e.text) for e in sampled))
         total = max(len(sampled), 1)
         self.idf = {t: math.log((1 + total) / (1 + n)) + 1 for t, n in document_frequency.items()}
         self.unseen_idf = math.log(1 + total) + 1
@@ -573,21 +579,11 @@ _RELATIVE_OR_VERBS = {"that", "which", "who", "where", "when", "how", "what", "o
 
 # --- concepts --------------------------------------------------------------------------------
 
-def _automaton(words: tuple[str, ...]) -> ahocorasick.Automaton:
-    """One pass finds whether a text holds any of the words (a third of the time of one
-    substring test per word)."""
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, word)
-    automaton.make_automaton()
-    return automaton
-
-
 _METRIC_HEADS = frozenset({"score", "rate", "ratio", "time", "index", "percentage", "percent",
                            "kpi", "metric", "indicator", "measure", "measurement", "duration"})
 # as a genus, "time" alone is a period ("the time during which…"); "the average time" measures
 _METRIC_GENUS_HEADS = _METRIC_HEADS - {"time", "duration"}
-_METRIC_WORDS = _automaton(("score", "rate", "ratio", "index", "percent", "kpi", "metric",
+_METRIC_WORDS = WordFinder(("score", "rate", "ratio", "index", "percent", "kpi", "metric",
                             "indicator", "measur", "average", "mean", "total", "quantif",
                             "calculat", "time"))
 # "the time it takes to…", "the average time between…": a duration someone measures
@@ -605,7 +601,7 @@ def is_metric(labels: list[str], definitions: list[str]) -> bool:
             return True
     for text in definitions:
         opening = text[:160].lower()
-        if next(_METRIC_WORDS.iter(opening), None) is None:
+        if not _METRIC_WORDS.holds_any(opening):
             continue  # no metric word near the start: no metric genus, and no parse to pay for
         head = genus_head(text)
         phrase = genus_phrase(text).lower().split()

@@ -337,3 +337,10 @@ def test_close_pairs_are_the_token_sort_ratio_pairs_of_each_block(keys, max_bloc
     found = close_pairs(keys, 90, max_block_size)
     assert [(a, b) for a, b, _ in found] == sorted(expected)
     assert all(abs(score - expected[(a, b)]) < 1e-4 for a, b, score in found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcZ019 _-.'éß\u0130", max_size=60))
+def test_distinct_tokens_are_the_definition_tokens(text):
+    from kg.concepts import _distinct_tokens, definition_tokens
+    assert _distinct_tokens(text) == set(definition_tokens(text))
