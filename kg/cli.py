@@ -32,12 +32,19 @@ class _Parser(argparse.ArgumentParser):
         raise KgError(f"{self.prog}: {message}", hint=f"see '{self.prog} --help'")
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or, for arguments that start with a command's name, the
+    parser of that command: only its module is imported, so `kg query` never loads the build
+    pipeline and `kg build` never loads the server, the review queue or SPARQL."""
     parser = _Parser(prog="kg", description="Build one explorable, queryable SKOS vocabulary "
                      "from a pile of glossaries.")
     parser.add_argument("--version", action="version", version=f"kg {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chosen = argv[0] if argv and argv[0] in COMMANDS else None
     for name, module_name in COMMANDS.items():
+        if chosen is not None and name != chosen:
+            commands.add_parser(name)  # still a known name, should argparse list the commands
+            continue
         module = import_module(module_name)
         sub = commands.add_parser(name, help=module.HELP, description=module.__doc__,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -47,7 +54,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = make_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = make_parser(argv)
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "command", None):

@@ -58,7 +58,7 @@ class EdgeConfig:
     max_broader: int = 3  # broader concepts kept per concept, by confidence
     # Methods each rule may use (kg/edges/broader.py, metric_of.py); drop one to switch it off.
     broader_methods: tuple[str, ...] = ("genus", "genus-modifier", "head", "such-as", "metric-class")
-    metric_of_methods: tuple[str, ...] = ("metric-measures", "metric-label")
+    metric_of_methods: tuple[str, ...] = ("metric-measures", "metric-label", "metric-nominal")
     # Confidence per method: how often, on the fixture and bundled glossaries, such a link held.
     genus_confidence: float = 0.9  # the genus phrase is a concept's label
     genus_stripped_confidence: float = 0.8  # …once its leading modifiers are dropped
@@ -74,6 +74,10 @@ class EdgeConfig:
     metric_head_confidence: float = 0.55  # only the measured noun's head matches one concept
     metric_label_confidence: float = 0.8  # "Churn Rate" -> Churn
     metric_label_tail_confidence: float = 0.7  # "Average Reply Time" -> Reply
+    # "a failure to retain customers", "measures how well it retains customers" -> Customer
+    # Retention: the object and the verb's nominal make a label (kg/edges/nominal.py)
+    metric_nominal_confidence: float = 0.7
+    metric_nominal_bare_confidence: float = 0.6  # …the nominal alone: "retain staff" -> Retention
     mention_confidence: float = 0.9  # a label of several words, or an acronym, in a definition
     mention_one_word_confidence: float = 0.7  # a one-word label: more often another sense
 

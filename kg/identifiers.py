@@ -72,8 +72,11 @@ def concept_slug(label: str, fallback: str = FALLBACK_PREFIX) -> str:
     hash of the label, so that two such labels never collide on a counter that shifts
     when another concept arrives.
     """
-    folded = unicodedata.normalize("NFKD", label.casefold()).translate(_LATIN_FOLDS)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    if label.isascii():  # nothing to decompose or fold: the fast path of most labels
+        folded = label.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", label.casefold()).translate(_LATIN_FOLDS)
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     slug = _NOT_SLUG.sub("-", folded).strip("-")
     if len(slug) > MAX_SLUG_LENGTH:
         cut = slug[:MAX_SLUG_LENGTH + 1]
@@ -89,13 +92,23 @@ def concept_slug(label: str, fallback: str = FALLBACK_PREFIX) -> str:
 def normalise_label(label: str) -> str:
     """The form labels are compared in: compatibility-folded, case-folded, punctuation and
     runs of whitespace as one space. "Cross-Selling" and "cross selling" are one label."""
+    if label.isascii():  # NFKC changes no ASCII, and the word characters are letters and digits
+        return b" ".join(label.encode("ascii").lower().translate(_ASCII_NOT_WORD).split()).decode()
     text = unicodedata.normalize("NFKC", label).casefold()
     return _NOT_WORD.sub(" ", text).strip()
 
 
+# ASCII punctuation, whitespace, controls and "_" (what [\W_] matches there) -> space
+_ASCII_NOT_WORD = bytes(code if code < 128 and chr(code).isalnum() else ord(" ") for code in range(256))
+
+
 def definition_fingerprint(definition: str) -> str:
     """A short, stable hash of a definition's words; spacing, case and punctuation ignored."""
-    return hashlib.sha256(normalise_label(definition).encode("utf-8")).hexdigest()[:16]
+    return _fingerprint(normalise_label(definition))
+
+
+def _fingerprint(normalised: str) -> str:
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16]
 
 
 def _looks_like_acronym(label: str) -> bool:
@@ -124,8 +137,9 @@ def identity(concept: Concept, definitions: Mapping[str, str] | None = None) -> 
             facts.add((LABEL, value))
     for entry_id in concept.entries:
         text = (definitions or {}).get(entry_id)
-        if text and normalise_label(text):
-            facts.add((DEFINITION, definition_fingerprint(text)))
+        normalised = normalise_label(text) if text else ""
+        if normalised:
+            facts.add((DEFINITION, _fingerprint(normalised)))
     return frozenset(facts)
 
 
@@ -215,6 +229,8 @@ def _concept_order(concept: Concept) -> tuple:
 def _match(identities: list[frozenset[Fact]], concepts: list[Concept],
            lock: IriLock) -> dict[int, str]:
     """Concept index -> recorded slug, greedily by overlap; each slug to one concept at most."""
+    if not lock.slugs:
+        return {}
     holders: dict[Fact, list[str]] = {}
     for slug, facts in lock.slugs.items():
         for fact in facts:
@@ -252,29 +268,43 @@ def assign_keys(concepts: Iterable[Concept], lock: IriLock | None = None,
     identities = [identity(c, definitions) for c in ordered]
     assigned = _match(identities, ordered, lock)
     reserved = set(lock.slugs)  # a retired slug is never minted again for another concept
+    suffixes = _Suffixes(reserved)
     keys: list[str] = []
     for index, concept in enumerate(ordered):
         if index in assigned:
             keys.append(assigned[index])
             continue
-        base = concept_slug(concept.pref_label)
-        key, n = base, 2
-        while key in reserved:
-            key, n = f"{base}-{n}", n + 1
+        key = suffixes.first_free(concept_slug(concept.pref_label))
         reserved.add(key)
         keys.append(key)
     return [replace(c, key=k) for c, k in zip(ordered, keys)]
 
 
+class _Suffixes:
+    """The first of base, base-2, base-3, … not in `taken` (a set that only grows).
+
+    Where the last search for a base stopped is remembered, since every suffix below it is
+    still taken: a thousand concepts labelled alike cost a thousand steps, not half a million."""
+
+    def __init__(self, taken: set[str]):
+        self.taken = taken
+        self.next: dict[str, int] = {}
+
+    def first_free(self, base: str) -> str:
+        key, n = base, self.next.get(base, 2)
+        while key in self.taken:
+            key, n = f"{base}-{n}", n + 1
+        self.next[base] = n - 1 if key != base else 2
+        return key
+
+
 def mint_keys(labels: list[str]) -> list[str]:
     """Slugs for preferred labels, in order; a collision gets -2, -3, …"""
     seen: set[str] = set()
+    suffixes = _Suffixes(seen)
     keys = []
     for label in labels:
-        base = concept_slug(label)
-        key, n = base, 2
-        while key in seen:
-            key, n = f"{base}-{n}", n + 1
+        key = suffixes.first_free(concept_slug(label))
         seen.add(key)
         keys.append(key)
     return keys

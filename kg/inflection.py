@@ -3,13 +3,22 @@
 lemminflect rather than inflect: its lexicon knows irregular and invariant nouns ("data",
 "indices", "criteria", "series"), and it imports in ~0.06 s where inflect 7's typeguard
 instrumentation took 1.2 s at every start — a third of a 10,000-term build's time budget.
+
+Only its noun entries are read: `lemminflect.getLemma` parses the whole lexicon, every part of
+speech, into dictionaries on first use (0.13 s, a third of a 10,000-term build's concepts
+stage), where the 40,000 noun lines alone take a quarter of that. What `noun_lemmas` answers
+is what `getLemma(word, upos="NOUN")` answers (tests/test_inflection.py checks every noun).
 """
 
 from __future__ import annotations
 
+import gzip
 from functools import lru_cache
+from pathlib import Path
 
-from lemminflect import getLemma
+from lemminflect import config, getAllLemmasOOV
+from lemminflect.codecs.OverridesCodec import OverridesCodec
+from lemminflect.core.LexicalUtils import applyCapsStyle, getCapsStyle
 
 
 @lru_cache(maxsize=262144)
@@ -20,8 +29,33 @@ def singular_noun(word: str) -> str:
     ('ticket', 'status', 'Policy')
     """
     lower = word.lower()
-    lemmas = getLemma(lower, upos="NOUN")
+    lemmas = noun_lemmas(lower)
     lemma = lemmas[0] if lemmas and lemmas[0] else lower
     if lemma == lower:
         return word
     return word[0] + lemma[1:] if word[:1].isupper() and lemma[:1] == lower[:1] else lemma
+
+
+def noun_lemmas(word: str) -> tuple[str, ...]:
+    """lemminflect's lemmas of a noun: its lexicon (with its overrides), else its rules."""
+    forms = _noun_lexicon().get(word.lower())
+    if forms is None:
+        return getAllLemmasOOV(word, "NOUN").get("NOUN", ())
+    style = getCapsStyle(word)
+    return tuple(applyCapsStyle(form, style) for form in forms)
+
+
+@lru_cache(maxsize=1)
+def _noun_lexicon() -> dict[str, tuple[str, ...]]:
+    """Word -> lemma spellings, from the noun lines of lemminflect's lexicon and overrides."""
+    text = gzip.decompress(Path(config.lemma_lu_fn).read_bytes()).decode()
+    nouns: dict[str, tuple[str, ...]] = {}
+    for line in text.split("\n"):
+        # "word,category,lemma/lemma": the words and lemmas hold no comma
+        if ",noun," in line:
+            word, _, forms = line.strip().split(",")
+            nouns[word] = tuple(forms.split("/"))
+    for word, lemmas in OverridesCodec.load(config.lemma_overrides_fn).items():
+        if "NOUN" in lemmas:
+            nouns[word] = lemmas["NOUN"]
+    return nouns

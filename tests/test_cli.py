@@ -55,3 +55,13 @@ def test_committed_exports_are_fresh(bundled_kg):
     stale = [name for name, content in files.items()
              if not (EXPORTS / name).is_file() or (EXPORTS / name).read_bytes() != content]
     assert stale == [], f"stale exports (run `make build`): {stale}"
+
+
+def test_a_command_imports_only_its_own_module():
+    import subprocess
+    import sys
+    code = ("import sys\nfrom kg.cli import make_parser\nmake_parser(['query', 'q.rq'])\n"
+            "print(sorted(m for m in sys.modules if m.startswith('kg.commands.')))\n"
+            "print('kg.pipeline' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["['kg.commands.query']", "False"]

@@ -314,3 +314,33 @@ def test_every_entry_lands_in_exactly_one_concept_whatever_the_text(rows):
     assert sorted(placed) == sorted(e.id for e in entries)
     for concept in concepts:
         assert concept.pref_label.casefold() not in {a.casefold() for a in concept.alt_labels}
+
+
+_VARIANT_WORDS = ["customer", "customers", "centre", "center", "call", "calls", "service",
+                  "servise", "desk", "tier", "1", "2", "help", "helpdesk"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_VARIANT_WORDS), min_size=1, max_size=3).map(" ".join),
+                max_size=40),
+       st.sampled_from([3, 12, 2000]))
+def test_close_pairs_are_the_token_sort_ratio_pairs_of_each_block(keys, max_block_size):
+    from rapidfuzz import fuzz
+    from kg.concepts import close_pairs, variant_blocks
+    expected = {}
+    for block in variant_blocks(keys, max_block_size):
+        for x, a in enumerate(block):
+            for b in block[x + 1:]:
+                score = fuzz.token_sort_ratio(keys[a], keys[b])
+                if keys[a] != keys[b] and score >= 90:
+                    expected[(a, b)] = score
+    found = close_pairs(keys, 90, max_block_size)
+    assert [(a, b) for a, b, _ in found] == sorted(expected)
+    assert all(abs(score - expected[(a, b)]) < 1e-4 for a, b, score in found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcZ019 _-.'éß\u0130", max_size=60))
+def test_distinct_tokens_are_the_definition_tokens(text):
+    from kg.concepts import _distinct_tokens, definition_tokens
+    assert _distinct_tokens(text) == set(definition_tokens(text))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
+from kg.edges import genus
 from kg.edges.genus import LabelIndex, find_genus, singular, term_verb
 from kg.model import Concept
 
@@ -95,3 +97,36 @@ def test_label_index_links_the_longest_tail_and_refuses_to_guess():
     assert index.link(("ticket",), exclude="ticket") is None
     assert index.link(("queue",)) is None  # "Queue" and "Queues" are two concepts: ambiguous
     assert index.heads("tickets") == {"ticket", "support-ticket"}
+
+
+# --- the parser's fast paths read a definition as the plain ones do --------------------------
+
+# Pieces that matter to sentence ends and lower-casing: "Σ" lower-cases by its neighbours, "İ"
+# to two characters, "’" becomes "'".
+_TEXT = st.lists(st.sampled_from(list("aAsΣσςİ .!?’'-()\"“\n") + ["Is", "ΑΣ", "e.g.", "KPIs"]),
+                 max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_first_sentence_is_the_first_of_sentences(text):
+    assert genus._first_sentence(text) == (genus.sentences(text) or [""])[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_words_lower_cases_each_token_as_alone(text):
+    tokens = genus._tokens(text)
+    assert genus._words(tokens) == [genus._word(token) for token in tokens]
+
+
+def test_words_keeps_a_final_sigma_per_token():
+    tokens = genus._tokens("ΑΣ AΣ ΑΣΑ e.g. A.")
+    assert genus._words(tokens) == [genus._word(token) for token in tokens]
+
+
+def test_subject_forms_are_cached_but_callers_get_their_own_list():
+    forms = genus.subject_forms(("Net Promoter Score (NPS)",))
+    forms.clear()
+    assert ("net", "promoter", "score") in genus.subject_forms(("Net Promoter Score (NPS)",))
+    assert ("nps",) in genus.subject_forms(("Net Promoter Score (NPS)",))

@@ -8,6 +8,8 @@ import re
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 
 from kg.cli import main
@@ -317,3 +319,30 @@ def test_every_iri_of_the_bundled_build_is_safe(bundled_kg):
     assert iris and not [iri for iri in iris if IRI_UNSAFE.search(iri)]
     concept_iris = {base + concept.key for concept in bundled_kg.concepts}
     assert concept_iris <= iris
+
+
+def _slug_by_unicode_folding(label: str) -> str:
+    """concept_slug's general path, which its ASCII fast path must agree with."""
+    import unicodedata
+    from kg.identifiers import _LATIN_FOLDS, _NOT_SLUG
+    folded = unicodedata.normalize("NFKD", label.casefold()).translate(_LATIN_FOLDS)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _NOT_SLUG.sub("-", folded).strip("-")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_fast_paths_agree_with_the_unicode_rules(text):
+    import unicodedata
+    from kg.identifiers import _NOT_WORD
+    assert normalise_label(text) == _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text)
+                                                  .casefold()).strip()
+    slug = _slug_by_unicode_folding(text)
+    if slug and slug[0].isalpha() and len(slug) <= 60:
+        assert concept_slug(text) == slug
+
+
+def test_minted_suffixes_skip_every_taken_slug():
+    from kg.identifiers import mint_keys
+    assert mint_keys(["X", "x", "X 3", "x", "x", "X 2 b"]) == ["x", "x-2", "x-3", "x-4", "x-5", "x-2-b"]
+    assert mint_keys(["Same"] * 2000)[-1] == "same-2000"

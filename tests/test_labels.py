@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from kg.labels import (abbreviates, analyse_heading, acronym_expansions, compact_key,
                        definition_labels, genus_head, genus_phrase, is_acronym, long_form_for,
@@ -144,3 +144,16 @@ def test_readable_label_is_a_clause_not_a_word_count():
     assert readable_label("Inflammation of the appendix, usually needing surgery.") == \
         "Inflammation of the appendix"
     assert readable_label("") == "untitled"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_match_key_of_ascii_is_the_general_rule(label):
+    import re as regex
+    from kg.labels import clean, singular
+    text = clean(label).casefold().replace("&", " and ")
+    text = regex.sub(r"[^\w\s+#]", "", regex.sub(r"[-_/]+", " ", text))
+    words = text.split()
+    if words:
+        words[-1] = singular(words[-1])
+    assert match_key(label) == " ".join(words)

@@ -89,3 +89,94 @@ def test_an_indicator_of_something_is_not_a_measure_of_it():
         ("Loyalty", "The choice of a brand."),
         ("Effort Score", "A score of effort; a good indicator of customer loyalty."),
     )) == {}
+
+
+def test_a_failure_to_do_something_is_what_a_metric_measures_inversely():
+    assert found(*glossary(
+        ("Subscriber Retention", "The ability of a service to keep its subscribers."),
+        ("Cancellation Rate", "The share of subscribers who cancel in a month. A high cancellation "
+                              "rate signals a failure to retain paying subscribers."),
+    )) == {("cancellation-rate", "subscriber-retention"): "metric-nominal"}
+
+
+def test_a_failure_told_as_a_cause_is_not_what_a_metric_measures():
+    assert found(*glossary(
+        ("Complaint Resolution", "Settling a complaint to the customer's satisfaction."),
+        ("Lapse Rate", "The share of members who leave in a year, often after a failure to "
+                       "resolve their complaints."),
+    )) == {}
+
+
+def test_what_a_high_value_indicates_is_no_measured_concept():
+    assert found(*glossary(
+        ("Lesson Quality", "How well a lesson meets its aims."),
+        ("Pass Rate", "The share of pupils who pass an exam. A high pass rate indicates effective "
+                      "lesson quality."),
+        ("Room Booking", "Reserving a classroom."),
+        ("Booking Lead Time", "The average time between booking and use. A low value indicates "
+                              "efficient room booking."),
+    )) == {}
+
+
+def test_how_well_a_subject_does_something_is_measured_through_the_verb_phrase():
+    assert found(*glossary(
+        ("Customer Retention", "Keeping customers over time."),
+        ("Loyalty Index", "An index that measures how well a company retains its customers."),
+        ("Call Handling", "Dealing with calls."),
+        ("Agent Score", "A score that measures how well agents handle calls."),
+    )) == {("loyalty-index", "customer-retention"): "metric-nominal"}  # "handle" may be a noun
+
+
+def test_how_verb_phrases_look_through_auxiliaries_participles_and_the_passive():
+    from kg.edges.metric_of import _measured_verb_phrases
+
+    assert _measured_verb_phrases("how quickly tickets are resolved by agents") == [
+        ("resolve", ("tickets",), False)]
+    assert _measured_verb_phrases("how well trained agents can resolve open tickets") == [
+        ("resolve", ("open", "tickets"), False)]
+    assert _measured_verb_phrases("how often customers contact support") == []  # noun or verb
+    assert _measured_verb_phrases("how satisfied customers are") == []
+    assert _measured_verb_phrases("the ability of a firm to keep its customers") == [
+        ("keep", ("customers",), True)]
+
+
+def test_an_ability_to_do_something_is_measured_through_the_verb_phrase():
+    assert found(*glossary(
+        ("Ticket Resolution", "Closing a ticket with an answer."),
+        ("Resolution Capacity", "A metric that measures a team's ability to resolve incoming "
+                                "tickets within a day."),
+    )) == {("resolution-capacity", "ticket-resolution"): "metric-nominal"}
+
+
+def test_the_nominal_alone_needs_a_suffix_and_a_known_verb_position():
+    edges = metric_of.infer(*glossary(
+        ("Retention", "Keeping staff."),
+        ("Meeting", "A gathering of a team."),
+        ("Attrition Rate", "The share of staff who leave; a sign of a failure to retain staff."),
+        ("Defect Rate", "The share of parts that fail to meet the specification."),
+        ("Application", "A piece of software that runs on a server."),
+        ("Patch Lag Rate", "The share of servers that fail to apply security patches in time."),
+    ), DEFAULT)
+    assert [(e.source, e.target, e.confidence) for e in edges] == [
+        ("attrition-rate", "retention", DEFAULT.edges.metric_nominal_bare_confidence)]
+
+
+def test_a_verb_phrase_never_makes_a_metric_metric_of_another_metric():
+    assert found(*glossary(
+        ("Ticket Resolution", "The percentage of tickets resolved within a day."),
+        ("Backlog Rate", "The share of tickets left open, a sign of a failure to resolve tickets."),
+    )) == {}
+
+
+def test_the_nominal_rule_can_be_switched_off():
+    from dataclasses import replace
+
+    config = replace(DEFAULT, edges=replace(DEFAULT.edges,
+                                            metric_of_methods=("metric-measures", "metric-label")))
+    concepts, entries = glossary(
+        ("Subscriber Retention", "The ability of a service to keep its subscribers."),
+        ("Cancellation Rate", "The share of subscribers who cancel, which signals a failure to "
+                              "retain subscribers."))
+    assert metric_of.infer(concepts, entries, config) == []
+    [edge] = metric_of.infer(concepts, entries, DEFAULT)
+    assert edge.evidence.quote == entries[edge.evidence.entry].text

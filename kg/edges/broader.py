@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from kg.config import Config
 from kg.edges import Rule, register
@@ -42,6 +43,10 @@ MANNER_HEADS = frozenset(
 # "channels such as live chat, email or phone": each example is a kind of the phrase before.
 _SUCH_AS = re.compile(r",?\s*(?P<cue>\b(?:such as|including|for example|for instance|like)\b|"
                       r"\be\.g\.),?\s*", re.IGNORECASE)
+# The cue alone: a definition without one (most) is passed over with one search. Its \b hold
+# alike in a sentence and in the whole text, as sentences split at spaces.
+_SUCH_AS_CUE = re.compile(r"\b(?:such as|including|for example|for instance|like)\b|\be\.g\.",
+                          re.IGNORECASE)
 _NOT_EXAMPLES_AFTER = frozenset("would feel feels look looks seem seems something just more much "
                                 "feel felt act acts".split())
 _EXAMPLES_END = re.compile(r"[.;:()\u2014]|\betc\b|\b(?:that|which|who|to|so|because|in order)\b",
@@ -84,6 +89,15 @@ def _genus_edges(concept: Concept, found: list[tuple[str, Genus]], index: LabelI
     return edges
 
 
+_PARENTHESIS = re.compile(r"\([^)]*\)")
+
+
+@lru_cache(maxsize=262144)
+def _label_words(label: str) -> tuple[str, ...]:
+    """A label's words as compared, without its parenthesis: both head rules read every label."""
+    return match_key(normalise_words(_PARENTHESIS.sub(" ", label) if "(" in label else label))
+
+
 def _label_heads(concept: Concept, index: LabelIndex) -> list[tuple[str, str]]:
     """(head concept, label): the longest proper tail of a label that is another's label, and
     the label with one inner modifier left out: "Customer Self-Service" -> Self-Service and
@@ -95,9 +109,12 @@ def _label_heads(concept: Concept, index: LabelIndex) -> list[tuple[str, str]]:
     for label in concept.labels:
         if label in concept.acronyms:
             continue
-        words = match_key(normalise_words(re.sub(r"\([^)]*\)", " ", label)))
+        words = _label_words(label)
         for start in range(1, len(words)):
-            keys = index.exact(words[start:]) - {concept.key}
+            keys = index.exact(words[start:])
+            if not keys:
+                continue  # most tails are no label: no set to make
+            keys = keys - {concept.key}
             if len(keys) == 1:
                 candidate = (len(words) - start, next(iter(keys)), label)
                 if best is None or candidate[0] > best[0]:
@@ -123,10 +140,13 @@ def _generalised_heads(concept: Concept, index: LabelIndex,
     for label in concept.labels:
         if label in concept.acronyms:
             continue
-        words = match_key(normalise_words(re.sub(r"\([^)]*\)", " ", label)))
+        words = _label_words(label)
         for start in range(len(words) - 1):
             for end in range(start + 1, len(words)):
-                modifier = index.exact(words[start:end]) - {concept.key}
+                modifier = index.exact(words[start:end])
+                if not modifier:
+                    continue  # most modifiers are no label: no set to make
+                modifier = modifier - {concept.key}
                 if len(modifier) != 1:
                     continue
                 named = next(iter(modifier))
@@ -268,13 +288,16 @@ def _such_as_edges(concept: Concept, found: list[tuple[str, Genus]], entries: di
     edges = []
     for entry_id in concept.entries:
         entry = entries.get(entry_id)
-        for position, sentence in enumerate(sentences(entry.text) if entry else []):
+        if entry is None or not _SUCH_AS_CUE.search(entry.text):
+            continue
+        for position, sentence in enumerate(sentences(entry.text)):
             for match in _SUCH_AS.finditer(sentence):
                 before = sentence[:match.start()].rstrip(" (")  # "channels (e.g. phone…)"
                 if match.group("cue").lower() == "like" and (
                         not before.split() or before.split()[-1].lower() in _NOT_EXAMPLES_AFTER):
                     continue
-                link = index.link(_phrase_before(before)) if _phrase_before(before) else None
+                phrase = _phrase_before(before)
+                link = index.link(phrase) if phrase else None
                 target, confidence = (link[0], config.edges.such_as_confidence) if link else (None, 0.0)
                 genus = genus_of.get(entry_id)
                 if (target is None and position == 0 and genus is not None

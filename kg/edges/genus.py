@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import islice
 
 
 from kg.inflection import singular_noun
@@ -145,22 +146,33 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text.strip()) if s]
 
 
+def _first_sentence(text: str) -> str:
+    """`sentences(text)[0]` ("" for no sentence) without splitting the rest of the text."""
+    text = text.strip()
+    end = _SENTENCE_END.search(text)
+    return text[:end.start()] if end else text
+
+
 # A genus sits in a sentence's first words; reading further only costs time on long texts.
 _TOKENS_READ = 40
 
 
 def _tokens(sentence: str) -> list[re.Match]:
-    tokens = []
-    for token in _TOKEN.finditer(sentence):
-        tokens.append(token)
-        if len(tokens) == _TOKENS_READ:
-            break
-    return tokens
+    return list(islice(_TOKEN.finditer(sentence), _TOKENS_READ))
 
 
 def _word(token: re.Match) -> str:
     word = token.group(0).lower().replace("’", "'")
     return word.rstrip(".") if len(word) > 1 else word  # a lone "." stays: it ends the phrase
+
+
+def _words(tokens: list[re.Match]) -> list[str]:
+    """`_word` of each token, lower-cased in one call as this runs for every definition. The
+    separator is no cased letter, so "Σ" lower-cases as it would alone."""
+    if not tokens:
+        return []
+    joined = "\0".join([token.group(0) for token in tokens]).lower().replace("’", "'")
+    return [word.rstrip(".") if len(word) > 1 else word for word in joined.split("\0")]
 
 
 def _is_gerund(word: str) -> bool:
@@ -170,17 +182,29 @@ def _is_gerund(word: str) -> bool:
 def subject_forms(labels: tuple[str, ...]) -> list[tuple[str, ...]]:
     """Word forms a definition may open with to name its term: each label, each label without
     its parenthesis ("Net Promoter Score (NPS)" -> "net promoter score") and the parenthesis."""
+    return list(_subject_forms(labels))
+
+
+_PARENTHESIS = re.compile(r"\([^)]*\)")
+_PARENTHESIS_INNER = re.compile(r"\(([^)]*)\)")
+
+
+# Every definition of a concept, and metric_of's term_verb, ask for the same labels' forms.
+@lru_cache(maxsize=262144)
+def _subject_forms(labels: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     forms: set[tuple[str, ...]] = set()
     for label in labels:
         forms.add(normalise_words(label))
-        forms.add(normalise_words(re.sub(r"\([^)]*\)", " ", label)))
-        forms.update(normalise_words(inner) for inner in re.findall(r"\(([^)]*)\)", label))
+        if "(" in label:  # else the two below add nothing
+            forms.add(normalise_words(_PARENTHESIS.sub(" ", label)))
+            forms.update(normalise_words(inner) for inner in _PARENTHESIS_INNER.findall(label))
     for form in [f for f in forms if f and f[-1].isalpha()]:  # "Bugs are…" for the label "Bug"
         forms.add((*form[:-1], singular(form[-1]) if form[-1].endswith("s") else form[-1] + "s"))
-    return sorted((f for f in forms if f), key=lambda f: (-len(f), f))
+    return tuple(sorted((f for f in forms if f), key=lambda f: (-len(f), f)))
 
 
 _GENERIC_SUBJECTS = (("this", "term"), ("the", "term"), ("this", "metric"), ("this",), ("it",))
+_GENERIC_FIRST_WORDS = frozenset(generic[0] for generic in _GENERIC_SUBJECTS)
 
 
 def _subject_end(words: list[str], forms: list[tuple[str, ...]]) -> int | None:
@@ -188,9 +212,10 @@ def _subject_end(words: list[str], forms: list[tuple[str, ...]]) -> int | None:
 
     Words are compared flattened, so the token "self-service" matches the label "Self Service".
     """
-    for generic in _GENERIC_SUBJECTS:
-        if tuple(words[:len(generic)]) == generic:
-            return len(generic)
+    if words and words[0] in _GENERIC_FIRST_WORDS:
+        for generic in _GENERIC_SUBJECTS:
+            if tuple(words[:len(generic)]) == generic:
+                return len(generic)
     start = 1 if words and words[0] in DETERMINERS else 0
     flat: list[str] = []
     ends: dict[int, int] = {}  # flattened length -> token index after it
@@ -200,8 +225,9 @@ def _subject_end(words: list[str], forms: list[tuple[str, ...]]) -> int | None:
             break  # punctuation ends the subject
         flat.extend(parts)
         ends[len(flat)] = index + 1
+    opening = tuple(flat)
     for form in forms:
-        if tuple(flat[:len(form)]) == form and len(form) in ends:
+        if len(form) in ends and opening[:len(form)] == form:
             return ends[len(form)]
     return None
 
@@ -228,8 +254,21 @@ def _skip_subject_extras(words: list[str], index: int) -> int:
     return index
 
 
+# COPULAS by first word, in their order: most words open none, and are rejected by one lookup.
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        table.setdefault(phrase[0], []).append(phrase)
+    return table
+
+
+_COPULAS_BY_FIRST_WORD = _by_first_word(COPULAS)
+
+
 def _copula_end(words: list[str], index: int) -> int | None:
-    for copula in COPULAS:
+    if index >= len(words):
+        return None
+    for copula in _COPULAS_BY_FIRST_WORD.get(words[index], ()):
         if tuple(words[index:index + len(copula)]) == copula:
             return index + len(copula)
     return None
@@ -269,15 +308,15 @@ def _setting_end(words: list[str]) -> int:
 @lru_cache(maxsize=262144)
 def find_genus(definition: str, labels: tuple[str, ...] = ()) -> Genus | None:
     """The genus noun phrase of a definition's first sentence, or None where it names none."""
-    parts = sentences(definition)
-    if not parts:
+    sentence = _first_sentence(definition)
+    if not sentence:
         return None
-    sentence = parts[0]
     tokens = _tokens(sentence)
-    words = [_word(t) for t in tokens]
+    words = _words(tokens)
     setting = _setting_end(words)
-    tokens, words = tokens[setting:], words[setting:]
-    forms = subject_forms(labels)
+    if setting:
+        tokens, words = tokens[setting:], words[setting:]
+    forms = _subject_forms(labels)
     start = predicate_start(words, forms)
     if start is None:
         return None
@@ -292,21 +331,33 @@ def find_genus(definition: str, labels: tuple[str, ...] = ()) -> Genus | None:
                 return None
             rest = genus.after[predicate[0].start():]
             rest_tokens = _tokens(rest)
-            found = _noun_phrase(rest, rest_tokens, [_word(t) for t in rest_tokens], 0)
+            found = _noun_phrase(rest, rest_tokens, _words(rest_tokens), 0)
             return replace(found, sentence=sentence) if found is not None else None
-        if any(genus.words == match_key(form[:len(genus.words)]) for form in forms):
+        if _opens_a_form(genus.words, forms):
             return None  # "An End of Life (EOL) policy outlines…": the term itself, not a genus
     return genus
 
 
+def _opens_a_form(words: tuple[str, ...], forms: tuple[tuple[str, ...], ...]) -> bool:
+    """Are `words` the first words of a form, the last one singular? Only the last word needs
+    `singular`, so the others are compared first."""
+    size = len(words)
+    if not size:
+        return any(match_key(form[:0]) == words for form in forms)
+    return any(len(form) >= size and form[:size - 1] == words[:-1]
+               and match_key(form[:size]) == words for form in forms)
+
+
+# metric_of asks for each metric's opening once per build step that needs the metrics.
+@lru_cache(maxsize=65536)
 def term_verb(sentence: str, labels: tuple[str, ...]) -> tuple[str, str] | None:
     """("measures", "customer loyalty by asking…") when a sentence opens with its term and a verb.
 
     The subject is the term, "this" or "it"; None when the sentence opens otherwise.
     """
     tokens = _tokens(sentence)
-    words = [_word(t) for t in tokens]
-    end = _subject_end(words, subject_forms(labels))
+    words = _words(tokens)
+    end = _subject_end(words, _subject_forms(labels))
     if end is None:
         return None
     verb = _skip_subject_extras(words, end)
@@ -438,9 +489,10 @@ def _conjuncts(words: list[str]) -> tuple[tuple[str, ...], ...]:
 
 def looks_like_acronym(text: str) -> bool:
     """"NPS", "VoC", "KPIs": a short token mostly in capitals."""
+    if " " in text:  # most labels: no need to look at their letters
+        return False
     letters = [c for c in text if c.isalpha()]
-    return (" " not in text and 2 <= len(letters) <= 10
-            and sum(c.isupper() for c in letters) * 2 > len(letters))
+    return 2 <= len(letters) <= 10 and sum(c.isupper() for c in letters) * 2 > len(letters)
 
 
 def label_variants(label: str) -> list[str]:

@@ -9,7 +9,13 @@ that…", "the percentage of…", "the average time it takes…"), or when its d
   definition ("NPS measures customer loyalty" -> Loyalty), looked through "the percentage of"
   and "how much"; failing that, a concept named later in the same clause; failing that, the
   one concept whose label ends in the measured noun ("the quality of…" -> Service Quality);
-- metric-label: its label minus the measure noun ("Churn Rate" -> Churn).
+- metric-label: its label minus the measure noun ("Churn Rate" -> Churn);
+- metric-nominal: a verb phrase named by its nominalisation (kg/edges/nominal.py), where the
+  definition says the metric measures it ("measures how well a company retains customers",
+  "measures its ability to retain customers") or that the metric signals failing at it ("a high
+  churn rate indicates a failure to retain customers") -> Customer Retention. Not the object of
+  "indicates" itself: "a high deflection rate indicates effective help center resources" names
+  a consequence, not the thing counted.
 
 A metric is never metric-of another metric: "First Response Time" is narrower than "Response
 Time" (the broader rule), not a measure of it.
@@ -18,13 +24,17 @@ Time" (the broader rule), not a measure of it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.config import Config
 from kg.edges import Rule, register
 from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex,
                             adjective_like, genera, match_key, normalise_words, sentences,
                             singular, term_verb)
+from kg.edges.nominal import (VerbPhraseLinker, clause_words, subject_verb_phrases,
+                              verb_phrases)
 from kg.model import METRIC_OF, Concept, Edge, Entry, Evidence
 
 # Label heads that make a concept a metric: "Churn Rate", "Net Promoter Score".
@@ -268,10 +278,90 @@ def _from_label(concept: Concept, index: LabelIndex, linker: _Linker,
     return found
 
 
+# "measures how well / how often SUBJECT VERBs OBJECT": the measured thing is the verb phrase.
+_HOW_ADVERBS = frozenset(
+    "well often frequently effectively efficiently successfully quickly fast rapidly promptly "
+    "easily consistently accurately reliably".split())
+# "measures a company's ability to VERB OBJECT": the capacity is measured through its verb.
+_CAPACITY_HEADS = frozenset("ability capability capacity inability failure".split())
+# "a high churn rate indicates … a failure to retain customers", "customers who fail to renew
+# their plans": what a metric signals failing at, or counts things failing at, is what it
+# measures, inversely. Not a failure told as a cause ("customers leave after a failure to
+# resolve their complaints"): churn rate is no measure of complaint resolution.
+_FAILURE_TO = re.compile(
+    r"(?:\b(?:indicat|signal|suggest|reflect|show|reveal|point)\w*|\bimpl(?:y|ies|ied)\b|\bmeans"
+    r"|\bsigns?\s+of)"
+    r"[^.;:]{0,80}?\b(?:failures?|inability)\s+to\s+"
+    r"|\b(?:who|that|which)\s+(?:\w+\s+)?(?:fail(?:s|ed)?|(?:is|are|were|was)\s+unable)\s+to\s+",
+    re.IGNORECASE)
+_VERB_PHRASE_WORDS = 12  # a verb phrase sought this far into a clause…
+_VERB_PHRASE_CHARS = 160  # …which these characters hold, so long texts are not tokenised whole
+
+
+def _measured_verb_phrases(rest: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    """Verb phrases the clause after a measure verb measures: (verb, object, verb position
+    certain)."""
+    rest = rest[:_VERB_PHRASE_CHARS]
+    lowered = rest.lower()
+    if not lowered.startswith("how ") and not any(head in lowered for head in _CAPACITY_HEADS):
+        return []  # the common case, decided without parsing
+    clause = rest[:m.start()] if (m := _CLAUSE_END.search(rest)) else rest
+    words = clause_words(clause)[:_VERB_PHRASE_WORDS]
+    if words[:1] == ["how"] and words[1:2] and words[1] in _HOW_ADVERBS:
+        return [(v, o, False) for v, o in subject_verb_phrases(words[2:])]
+    if "to" not in words:
+        return []
+    measured = measured_object(clause)
+    if measured.words and measured.words[-1] in _CAPACITY_HEADS:
+        return [(v, o, True) for v, o in verb_phrases(words[words.index("to") + 1:], True)]
+    return []
+
+
+def _nominal(concept: Concept, entries: dict[str, Entry], linker: _Linker,
+             phrases: VerbPhraseLinker, config: Config) -> list[tuple[str, float, str, str]]:
+    """(target, confidence, quoted sentence, entry id) from verb phrases a definition measures."""
+    found = []
+    for entry_id in concept.entries:
+        entry = entries.get(entry_id)
+        for sentence in sentences(entry.text) if entry else []:
+            found_phrases = []
+            for verb in _MEASURE_VERB.finditer(sentence):
+                found_phrases += _measured_verb_phrases(sentence[verb.end():])
+            lowered = sentence.lower()
+            failures = (_FAILURE_TO.finditer(sentence)
+                        if "fail" in lowered or "inabilit" in lowered or "unable" in lowered else ())
+            for failure in failures:
+                after = sentence[failure.end():failure.end() + _VERB_PHRASE_CHARS]
+                words = clause_words(after)[:_VERB_PHRASE_WORDS]
+                found_phrases += [(v, o, True) for v, o in verb_phrases(words, verb_known=True)]
+            for verb, obj, certain in found_phrases:
+                link = phrases.link(verb, obj, exclude=concept.key, bare=certain)
+                if link and linker.allowed(link[0], concept.key):
+                    confidence = (config.edges.metric_nominal_confidence if link[1]
+                                  else config.edges.metric_nominal_bare_confidence)
+                    found.append((link[0], confidence, sentence, entry_id))
+    return found
+
+
+def _definition_words(concepts: list[Concept],
+                      entries: dict[str, Entry]) -> Callable[[str], frozenset[str]]:
+    """A concept's definitions' words, singular, worked out only for the concepts asked about."""
+    by_key = {concept.key: concept for concept in concepts}
+
+    @lru_cache(maxsize=None)
+    def words(key: str) -> frozenset[str]:
+        concept = by_key.get(key)
+        texts = [entries[e].text for e in concept.entries if e in entries] if concept else []
+        return frozenset(singular(w) for text in texts for w in normalise_words(text))
+
+    return words
+
+
 def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) -> list[Edge]:
     signals = metric_keys(concepts, entries)
     index = LabelIndex(concepts)
     linker = _Linker(index, set(signals), config)
+    phrases = VerbPhraseLinker(index, _definition_words(concepts, entries))
     methods = config.edges.metric_of_methods
     edges: dict[tuple[str, str], Edge] = {}
     for concept in concepts:
@@ -282,6 +372,9 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
             candidates += [("metric-measures", *c) for c in _measured(concept, entries, linker)]
         if "metric-label" in methods:
             candidates += [("metric-label", *c) for c in _from_label(concept, index, linker, config)]
+        if "metric-nominal" in methods:
+            candidates += [("metric-nominal", *c)
+                           for c in _nominal(concept, entries, linker, phrases, config)]
         for method, target, confidence, quote, entry_id in candidates:
             edge = Edge(METRIC_OF, concept.key, target, Evidence(method, confidence, quote, entry_id))
             current = edges.get((concept.key, target))
@@ -290,4 +383,5 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
     return [edges[pair] for pair in sorted(edges)]
 
 
-register(Rule(METRIC_OF, "a metric -> the concept it quantifies (measured object, label)", infer))
+register(Rule(METRIC_OF, "a metric -> the concept it quantifies (measured object, label, nominal)",
+              infer))

@@ -53,7 +53,14 @@ def make_line(number: int, text: str, indent: int = 0, heading: bool | None = No
     return line
 
 
+_SEPARATOR_MARKS = (":", "\t", "-", "–", "—")  # every separator _INLINE knows holds one
+
+
 def _split_inline(text: str) -> tuple[str, str] | None:
+    # Most lines of a headed glossary have no separator mark: the lazy term would try each of
+    # its hundred lengths against each separator before the regex gave up.
+    if not any(mark in text for mark in _SEPARATOR_MARKS):
+        return None
     match = _INLINE.match(text)
     if not match:
         return None

@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import ahocorasick
+
 # Bullets people paste from word processors and web pages, followed by a space.
 _BULLET = re.compile(r"^[-*•·▪◦‣∙●○■□➢➤►–—]\s+")
 # "1." "12)" "(3)" "4 -" list numbers, and "#12." as scraped from numbered web headings.
 _NUMBER = re.compile(r"^(?:#\s*)?(?:\(\d{1,4}\)|\d{1,4}[.)](?!\d)|\d{1,4}\s+[-–—:]\s)\s*")
 # A single letter (or a letter range) that opens an A–Z section: "A", "B.", "X–Z", "0-9", "#".
 _LETTER_HEADING = re.compile(r"^(?:[A-Za-z]\.?|[A-Za-z]\s*[-–—&/]\s*[A-Za-z]|0\s*[-–—]\s*9|#|\d)$")
-_SENTENCE_END = re.compile(r"[.!?;,][\"'”’»)\]]*$")
-_FULL_STOP = re.compile(r"[.!?][\"'”’»)\]]*$")
 _QUOTED = re.compile(r"[\"“”«»][^\"“”«»]{0,400}[\"“”«»]")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
@@ -29,20 +29,46 @@ _MATCH_TRANSLATION = str.maketrans({
 })
 
 # Document talk: the page speaking about itself or to its reader. Each family counts once, so
-# a definition that happens to say "our" is not chatter, but "we ... click here" is.
+# a definition that happens to say "our" is not chatter, but "we ... click here" is. Beside a
+# family, words at least one of which any match holds (lower-cased): most definitions hold none,
+# and one Aho-Corasick pass for all of them costs a fraction of the case-insensitive regex scans.
+# ("us" is in "customers": the first family is always scanned.)
 _DOCUMENT_TALK = (
-    re.compile(r"\b(?:we|our|ours|us|let['’]s)\b", re.IGNORECASE),
-    re.compile(r"\b(?:this|these|the following|our)\s+(?:\w+\s+){0,3}?(?:glossary|glossaries|"
-               r"terms|definitions|list|article|guide|handbook|cheat sheet|post|page|document|"
-               r"resource|episode|series|section|department|website|site|blog)\b", re.IGNORECASE),
-    re.compile(r"\b(?:here (?:are|is)|read more|learn more|click|subscribe|sign up|"
-               r"download|message us|contact us|check out|follow us|share this|welcome to)\b",
-               re.IGNORECASE),
-    re.compile(r"\b(?:glossary|glossaries|dictionary|terminology|lexicon|jargon|"
-               r"a[-–]z)\b", re.IGNORECASE),
-    re.compile(r"\b(?:written|edited|posted|published|compiled|reviewed)\s+(?:&\s+\w+\s+)?by\b|©|"
-               r"\ball rights reserved\b|\bcopyright\b", re.IGNORECASE),
+    (re.compile(r"\b(?:we|our|ours|us|let['’]s)\b", re.IGNORECASE), ()),
+    (re.compile(r"\b(?:this|these|the following|our)\s+(?:\w+\s+){0,3}?(?:glossary|glossaries|"
+                r"terms|definitions|list|article|guide|handbook|cheat sheet|post|page|document|"
+                r"resource|episode|series|section|department|website|site|blog)\b", re.IGNORECASE),
+     ("glossar", "terms", "definitions", "list", "article", "guide", "handbook", "cheat sheet",
+      "post", "page", "document", "resource", "episode", "series", "section", "department",
+      "site", "blog")),
+    (re.compile(r"\b(?:here (?:are|is)|read more|learn more|click|subscribe|sign up|"
+                r"download|message us|contact us|check out|follow us|share this|welcome to)\b",
+                re.IGNORECASE),
+     ("here ", "read more", "learn more", "click", "subscribe", "sign up", "download",
+      "message us", "contact us", "check out", "follow us", "share this", "welcome to")),
+    (re.compile(r"\b(?:glossary|glossaries|dictionary|terminology|lexicon|jargon|"
+                r"a[-–]z)\b", re.IGNORECASE),
+     ("glossar", "dictionary", "terminology", "lexicon", "jargon", "a-z")),
+    (re.compile(r"\b(?:written|edited|posted|published|compiled|reviewed)\s+(?:&\s+\w+\s+)?by\b|©|"
+                r"\ball rights reserved\b|\bcopyright\b", re.IGNORECASE),
+     ("written", "edited", "posted", "published", "compiled", "reviewed", "all rights reserved",
+      "copyright")),
 )
+
+
+def _talk_words() -> ahocorasick.Automaton:
+    """Each family's words -> the families (indices into _DOCUMENT_TALK) a word hints at."""
+    automaton = ahocorasick.Automaton()
+    for word in sorted({word for _, words in _DOCUMENT_TALK for word in words}):
+        automaton.add_word(word, frozenset(index for index, (_, words) in enumerate(_DOCUMENT_TALK)
+                                           if word in words))
+    automaton.make_automaton()
+    return automaton
+
+
+_TALK_WORDS = _talk_words()
+# For ASCII text, where case-insensitive is lower-cased: scanning lower-cased text is faster.
+_LOWER_CASE_TALK = tuple(re.compile(pattern.pattern) for pattern, _ in _DOCUMENT_TALK)
 # Words a title uses to name the document as a glossary.
 _META_TITLE = re.compile(r"\b(?:glossary|glossaries|dictionary|terms|words|terminology|vocabulary|"
                          r"handbook|cheat sheet|"
@@ -51,6 +77,8 @@ _META_TITLE = re.compile(r"\b(?:glossary|glossaries|dictionary|terms|words|termi
 
 def for_matching(text: str) -> str:
     """Text compared, never shown: NBSP and typographic quotes folded, spaces collapsed, casefolded."""
+    if text.isascii():  # NFC and the table change nothing in ASCII, where casefold is lower
+        return " ".join(text.split()).lower()
     text = unicodedata.normalize("NFC", text).translate(_MATCH_TRANSLATION)
     return " ".join(text.split()).casefold()
 
@@ -63,6 +91,8 @@ def squash(text: str) -> str:
 
     A no-break space inside the text was typed on purpose ("10\u00a0km") and is kept for what
     users see; for_matching folds it."""
+    if text.isascii():  # no no-break space to keep: every whitespace run is layout
+        return " ".join(text.split())
     return _LAYOUT_SPACE.sub(" ", text).strip()
 
 
@@ -90,11 +120,21 @@ def is_letter_heading(text: str) -> bool:
 
 
 def ends_like_sentence(text: str) -> bool:
-    return bool(_SENTENCE_END.search(text.rstrip()))
+    return _ends_with(text, ".!?;,")
 
 
 def ends_with_full_stop(text: str) -> bool:
-    return bool(_FULL_STOP.search(text.rstrip()))
+    return _ends_with(text, ".!?")
+
+
+_CLOSERS = "\"'”’»)]"
+
+
+def _ends_with(text: str, marks: str) -> bool:
+    """The text ends in one of the marks, then only closing quotes and brackets: read from the
+    end, where a regex search would try every position of the text."""
+    text = text.rstrip().rstrip(_CLOSERS)
+    return bool(text) and text[-1] in marks
 
 
 def words(text: str) -> list[str]:
@@ -127,14 +167,29 @@ def is_heading_shaped(text: str, max_words: int = 12, max_chars: int = 100) -> b
 
 def looks_like_title_case(text: str) -> bool:
     """Every word of four or more letters capitalised: a title, not a definition."""
-    long_words = [w for w in words(text) if len(w) >= 4]
-    return bool(long_words) and all(w[0].isupper() for w in long_words)
+    has_long_words = False
+    for match in _WORD.finditer(text):  # a definition shows a lower-case word early: stop there
+        word = match.group()
+        if len(word) >= 4:
+            if not word[0].isupper():
+                return False
+            has_long_words = True
+    return has_long_words
 
 
 def document_talk(text: str) -> int:
     """How many kinds of self-reference or reader address the text holds (quotations ignored)."""
     text = _QUOTED.sub(" ", text)
-    return sum(1 for pattern in _DOCUMENT_TALK if pattern.search(text))
+    if not text.isascii():
+        # Case-insensitive matching is more than lower-casing outside ASCII ("ſ" matches "s",
+        # the Kelvin sign "k"), so the words are no sure filter there.
+        return sum(1 for pattern, _ in _DOCUMENT_TALK if pattern.search(text))
+    lowered = text.lower()
+    hinted: set[int] = set()
+    for _, families in _TALK_WORDS.iter(lowered):
+        hinted.update(families)
+    return sum(1 for index, (_, words) in enumerate(_DOCUMENT_TALK)
+               if (not words or index in hinted) and _LOWER_CASE_TALK[index].search(lowered))
 
 
 # Headings of an article's own sections, which close (or open) the glossary, never define.

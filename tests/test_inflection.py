@@ -1,0 +1,31 @@
+"""Noun singulars (kg.inflection): lemminflect's answers, from its noun lexicon alone."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from lemminflect import config, getLemma
+from lemminflect.codecs.OverridesCodec import OverridesCodec
+
+from kg.inflection import _noun_lexicon, noun_lemmas, singular_noun
+
+
+@pytest.mark.parametrize("word, singular", [
+    ("tickets", "ticket"), ("Policies", "Policy"), ("status", "status"), ("criteria", "criterion"),
+    ("indices", "index"), ("series", "series"), ("data", "data"), ("zorblets", "zorblet"),
+    ("SLAs", "Sla"),  # lemminflect lower-cases what it looks up: the caller keeps acronyms away
+])
+def test_singular_noun(word, singular):
+    assert singular_noun(word) == singular
+
+
+def test_every_noun_of_the_lexicon_gets_lemminflects_lemmas():
+    text = gzip.decompress(open(config.lemma_lu_fn, "rb").read()).decode()
+    words = sorted({line.split(",")[0] for line in text.split("\n") if line})
+    assert len(_noun_lexicon()) > 30_000
+    # a third of the nouns, every override, and some other words (which take lemminflect's rules)
+    checked = [w for i, w in enumerate(words) if i % (3 if w in _noun_lexicon() else 11) == 0]
+    checked += sorted(OverridesCodec.load(config.lemma_overrides_fn))
+    checked += ["zorblets", "kpis", "omnichannels", "Tickets", "CRITERIA", "déjà", ""]
+    assert [w for w in checked if noun_lemmas(w) != getLemma(w, upos="NOUN")] == []
