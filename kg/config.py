@@ -127,6 +127,10 @@ class ExportConfig:
     # processes (kg.exporters.rdf_write.Conversions). Spawning the workers costs about 0.3 s,
     # more than converting a small file: a 10,000-concept full graph is about 60 MB.
     parallel_bytes: int = 8_000_000
+    # Worker processes for those conversions and the checks of what was written. 1 (none) for
+    # library callers: a spawned worker re-imports the caller's main script, which must then
+    # be guarded by `if __name__ == "__main__":`. `kg build` uses the machine's cores (--jobs).
+    workers: int = 1
 
 
 @dataclass(frozen=True)

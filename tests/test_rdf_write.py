@@ -66,7 +66,7 @@ def test_json_ld_objects_start_lines_whatever_the_write_sizes(chunk):
 
 
 def test_worker_processes_write_the_bytes_of_in_process_conversion(tmp_path):
-    parallel = replace(DEFAULT, export=ExportConfig(parallel_bytes=0))  # every file to a worker
+    parallel = replace(DEFAULT, export=ExportConfig(parallel_bytes=0, workers=2))  # every file to a worker
     written, reports = write_all(astronomy(), tmp_path, ["rdf", "skos"], parallel, validate=True)
     assert {name: (tmp_path / name).read_bytes() for name in written} == rendered("astronomy")
     assert [r.file for r in reports] == ["astro.skos.ttl", "astro.ttl"]

@@ -7,11 +7,13 @@ A PATH is a glossary file or a folder (a folder with a manifest.toml uses it).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from kg.config import DEFAULT
 from kg.decisions import load_decisions
 from kg.exporters import export, exporter_names
 from kg.identifiers import lock_path_for, record_iris
@@ -45,8 +47,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--iris", metavar="FILE",
                         help="lock file of minted concept IRIs, read and updated so rebuilds never "
                              "rename a concept (default: iris.lock beside the manifest; none for files)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=min(4, os.cpu_count() or 1), metavar="N",
+                        help="processes for converting and checking large exports (default: the "
+                             "machine's cores, at most 4; 1 does everything in one process)")
     parser.add_argument("--profile", action="store_true", help="print how long each stage took")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of processes, 1 or more")
+    return int(text)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     # What tools will import must import cleanly: the checks run on the files as written,
     # alongside the export, and the build exits 1 if they fail.
     with progress.stage("export and validate"):
-        written, reports = export(kg, Path(args.out), args.only, validate=True)
+        config = replace(DEFAULT, export=replace(DEFAULT.export, workers=args.jobs))
+        written, reports = export(kg, Path(args.out), args.only, config, validate=True)
         # After the exports, so that a failed build leaves the lock as it was too.
         recorded = iris_lock is not None and record_iris(iris_lock, kg)
     if not args.quiet:

@@ -72,7 +72,7 @@ def write_all(kg: KnowledgeGraph, folder: Path, names: list[str] | None = None,
     profile_written = any(exporter.name == "skos" for exporter in exporters)
     written: list[str] = []
     checks: list[Future] = []
-    with Conversions(config.export.parallel_bytes) as conversions:
+    with Conversions(config.export.parallel_bytes, config.export.workers) as conversions:
         for exporter in exporters:
             new = exporter.write(kg, folder, conversions)
             written += new

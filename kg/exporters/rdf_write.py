@@ -18,7 +18,6 @@ Conversions are independent, so a large build runs them in worker processes
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -173,9 +172,9 @@ class Conversions:
     than `parallel_bytes` are converted in this process.
     """
 
-    def __init__(self, parallel_bytes: int, workers: int | None = None):
+    def __init__(self, parallel_bytes: int, workers: int = 1):
         self.parallel_bytes = parallel_bytes
-        self.workers = workers or min(2, os.cpu_count() or 1)
+        self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
         self.pending: list[Future] = []
         self.producing: dict[Path, Future] = {}
