@@ -137,9 +137,19 @@ class _Index:
     types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     out: dict[str, dict[str, list]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     count: int = 0
+    _values: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     def objects(self, subject: str, predicate: str) -> list:
         return self.out.get(subject, {}).get(predicate, [])
+
+    def values(self, subject: str, predicate: str) -> set[str]:
+        """The objects' values as a set, made once: a hub's thousand narrower links are
+        looked up once per child, which a scan of the list would make quadratic."""
+        key = (subject, predicate)
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = {o.value for o in self.objects(subject, predicate)}
+        return found
 
     def subjects_of_type(self, class_iri: str) -> list[str]:
         return sorted(s for s, types in self.types.items() if class_iri in types)
@@ -508,16 +518,16 @@ def _inverse_problems(index: _Index, concepts: set[str], schemes: list[str]) -> 
     for concept in sorted(concepts):
         for prop, inverse in pairs:
             for obj in index.objects(concept, SKOS + prop):
-                if obj.value in concepts and not any(o.value == concept for o in index.objects(obj.value, SKOS + inverse)):
+                if obj.value in concepts and concept not in index.values(obj.value, SKOS + inverse):
                     problems.append(Problem("inverses", f"<{concept}> skos:{prop} <{obj.value}> "
                                             f"but not the other way (skos:{inverse})"))
         for scheme in index.objects(concept, SKOS + "topConceptOf"):
-            if not any(o.value == concept for o in index.objects(scheme.value, SKOS + "hasTopConcept")):
+            if concept not in index.values(scheme.value, SKOS + "hasTopConcept"):
                 problems.append(Problem("top-concepts", f"<{concept}> skos:topConceptOf <{scheme.value}> "
                                         "without skos:hasTopConcept (PoolParty reads only that)"))
     for scheme in schemes:
         for top in index.objects(scheme, SKOS + "hasTopConcept"):
-            if not any(o.value == scheme for o in index.objects(top.value, SKOS + "topConceptOf")):
+            if scheme not in index.values(top.value, SKOS + "topConceptOf"):
                 problems.append(Problem("top-concepts", f"<{scheme}> skos:hasTopConcept <{top.value}> "
                                         "without skos:topConceptOf (Skosmos reads only that)"))
     return problems
@@ -529,7 +539,7 @@ def _reachability_problems(index: _Index, concepts: set[str], schemes: list[str]
     tops: set[str] = set()
     for scheme in schemes:
         scheme_tops = {o.value for o in index.objects(scheme, SKOS + "hasTopConcept")}
-        scheme_tops |= {c for c in concepts if any(o.value == scheme for o in index.objects(c, SKOS + "topConceptOf"))}
+        scheme_tops |= {c for c in concepts if scheme in index.values(c, SKOS + "topConceptOf")}
         if concepts and not scheme_tops:
             problems.append(Problem("top-concepts", f"<{scheme}> has no top concept"))
         tops |= scheme_tops
