@@ -81,33 +81,39 @@ def layout(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict[str, tuple[int,
     """
     settings = config.explorer
     spacing = settings.layout_spacing
-    graph = _layout_graph(kg)
-    if not graph:
+    weights = _layout_weights(kg)
+    # Plain adjacency sets: a networkx graph of 100,000 concepts took 4 s to build, and only
+    # the spring layout of the core needs one.
+    adjacency: dict[str, set[str]] = {c.key: set() for c in kg.concepts}
+    for a, b in weights:
+        adjacency[a].add(b)
+        adjacency[b].add(a)
+    if not adjacency:
         return {}
-    degree = dict(graph.degree())
-    ranked = sorted(graph, key=lambda key: (-degree[key], key))
+    degree = {key: len(neighbours) for key, neighbours in adjacency.items()}
+    ranked = sorted(adjacency, key=lambda key: (-degree[key], key))
     # Unlinked concepts stay out of the spring layout: it would push them to the rim and squeeze
     # the linked ones into the middle. They go on the spiral band instead.
     core = [key for key in ranked[:settings.force_layout_max_nodes] if degree[key]]
-    positions = _spring(_sorted_subgraph(graph, core), spacing, settings.layout_seed) if core else {}
+    positions = _spring(_core_graph(core, weights), spacing, settings.layout_seed) if core else {}
     radius = max((math.hypot(x, y) for x, y in positions.values()), default=-spacing) + spacing
-    _place_around(graph, core, positions, spacing * 0.6)
+    _place_around(adjacency, core, positions, spacing * 0.6)
     area_used = 0.0
     for root in ranked:  # what the core does not reach: its own groups, biggest hubs first
         if root in positions:
             continue
-        members = _component_size(graph, root, positions)
+        members = _component_size(adjacency, root, positions)
         area = members * spacing * spacing  # a group gets room in proportion to its size
         distance = math.sqrt(radius * radius + (area_used + area / 2) / math.pi)
         angle = len(positions) * _GOLDEN_ANGLE
         positions[root] = (distance * math.cos(angle), distance * math.sin(angle))
         area_used += area
-        _place_around(graph, [root], positions, spacing * 0.6)
+        _place_around(adjacency, [root], positions, spacing * 0.6)
     return {key: (round(x), round(y)) for key, (x, y) in sorted(positions.items())}
 
 
-def _layout_graph(kg: KnowledgeGraph) -> nx.Graph:
-    """Concepts joined by any edge, weighted by the strongest edge's confidence; sorted for seeds."""
+def _layout_weights(kg: KnowledgeGraph) -> dict[tuple[str, str], float]:
+    """Concept pairs joined by any edge (sorted pair), weighted by the strongest edge's confidence."""
     keys = {c.key for c in kg.concepts}
     weights: dict[tuple[str, str], float] = {}
     for edge in kg.edges:
@@ -115,20 +121,17 @@ def _layout_graph(kg: KnowledgeGraph) -> nx.Graph:
             continue
         pair = (edge.source, edge.target) if edge.source < edge.target else (edge.target, edge.source)
         weights[pair] = max(weights.get(pair, 0.0), edge.confidence, 0.05)
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted(keys))
-    graph.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weights.items()))
-    return graph
+    return weights
 
 
-def _sorted_subgraph(graph: nx.Graph, keys: list[str]) -> nx.Graph:
-    """A copy with nodes and edges in sorted order: a subgraph view may iterate a set, whose
-    order changes with the hash seed, and the spring layout's seeded start follows node order."""
+def _core_graph(keys: list[str], weights: dict[tuple[str, str], float]) -> nx.Graph:
+    """The core as a networkx graph with nodes and edges in sorted order: the spring layout's
+    seeded start follows node order, which must not change with the hash seed."""
     wanted = set(keys)
     core = nx.Graph()
     core.add_nodes_from(sorted(wanted))
-    core.add_weighted_edges_from(sorted((a, b, w) if a < b else (b, a, w)
-                                        for a, b, w in graph.subgraph(wanted).edges(data="weight")))
+    core.add_weighted_edges_from(sorted((a, b, w) for (a, b), w in weights.items()
+                                        if a in wanted and b in wanted))
     return core
 
 
@@ -141,19 +144,19 @@ def _spring(core: nx.Graph, spacing: float, seed: int) -> dict[str, tuple[float,
     return {key: (float(x), float(y)) for key, (x, y) in found.items()}
 
 
-def _component_size(graph: nx.Graph, root: str, placed: dict[str, tuple[float, float]]) -> int:
+def _component_size(adjacency: dict[str, set[str]], root: str, placed: dict[str, tuple[float, float]]) -> int:
     seen = {root}
     queue = deque([root])
     while queue:
-        for neighbour in graph.adj[queue.popleft()]:
+        for neighbour in adjacency[queue.popleft()]:
             if neighbour not in seen and neighbour not in placed:
                 seen.add(neighbour)
                 queue.append(neighbour)
     return len(seen)
 
 
-def _place_around(graph: nx.Graph, starts: list[str], positions: dict[str, tuple[float, float]],
-                  step: float) -> None:
+def _place_around(adjacency: dict[str, set[str]], starts: list[str],
+                  positions: dict[str, tuple[float, float]], step: float) -> None:
     """Breadth-first from `starts`, put each unplaced concept on a spiral around its discoverer.
 
     A spiral turns outward, away from the picture's centre, so children fan out from a hub
@@ -165,7 +168,7 @@ def _place_around(graph: nx.Graph, starts: list[str], positions: dict[str, tuple
         parent = queue.popleft()
         px, py = positions[parent]
         outward = math.atan2(py, px) if (px or py) else 0.0
-        for child in sorted(graph.adj[parent]):
+        for child in sorted(adjacency[parent]):
             if child in positions:
                 continue
             count = children.get(parent, 0)

@@ -17,6 +17,7 @@ import base64
 import hashlib
 import json
 import re
+from collections import Counter
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -95,10 +96,13 @@ def explorer_data(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict:
         degree[concept_index[edge.target]] += 1
     source_index = {s.key: n for n, s in enumerate(kg.sources)}
     entry_index = {e.id: n for n, e in enumerate(kg.entries)}
-    kinds = list(EDGE_STYLES) + sorted({e.kind for e in edges} - set(EDGE_STYLES))
+    kind_counts = Counter(e.kind for e in edges)
+    kinds = list(EDGE_STYLES) + sorted(set(kind_counts) - set(EDGE_STYLES))
     kind_index = {kind: n for n, kind in enumerate(kinds)}
     methods = sorted({e.evidence.method for e in edges})
     method_index = {method: n for n, method in enumerate(methods)}
+    # A build has a few hundred distinct confidences: round each once, not once per edge.
+    rounded = {c: round(c, 3) for c in {e.evidence.confidence for e in edges}}
     concepts = []
     for n, concept in enumerate(kg.concepts):
         flags = (METRIC * concept.is_metric) | (PROVISIONAL * concept.provisional) | (
@@ -117,13 +121,13 @@ def explorer_data(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict:
                    "iri": kg.scheme.base_iri},
         "sources": [{"key": s.key, "title": s.title, "publisher": s.publisher, "url": safe_url(s.url),
                      "path": s.path} for s in kg.sources],
-        "edgeKinds": [_kind_data(kind, n, sum(1 for e in edges if e.kind == kind)) for n, kind in enumerate(kinds)],
+        "edgeKinds": [_kind_data(kind, n, kind_counts[kind]) for n, kind in enumerate(kinds)],
         "methods": methods,
         "curatedMethod": CURATED,
         "entries": [[source_index.get(e.source), e.line, e.text] for e in kg.entries],
         "concepts": concepts,
         "edges": [[kind_index[e.kind], concept_index[e.source], concept_index[e.target],
-                   round(e.evidence.confidence, 3), method_index[e.evidence.method], e.evidence.quote,
+                   rounded[e.evidence.confidence], method_index[e.evidence.method], e.evidence.quote,
                    entry_index.get(e.evidence.entry) if e.evidence.entry else None] for e in edges],
         "overview": overview,
     }
