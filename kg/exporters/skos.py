@@ -25,7 +25,7 @@ from kg.exporters.rdf_terms import (
     source_iri, statement,
 )
 from kg.exporters.rdf_write import Conversions, Group, write_ntriples
-from kg.exporters.skos_labels import export_labels, tidy
+from kg.exporters.skos_labels import Labels, export_labels, tidy
 from kg.model import BROADER, METRIC_OF, SYNONYM, KnowledgeGraph
 from kg.vocabulary import PREFIXES
 
@@ -128,7 +128,7 @@ def concept_groups(kg: KnowledgeGraph, links: ConceptLinks,
     (the full graph's relations and flags)."""
     scheme = kg.scheme
     lang = scheme.language
-    labels = export_labels(kg)
+    labels = _profile_of(kg)[1]
     top = set(links.top)
     scheme_node = iri(scheme_iri(scheme))
     entries = {e.id: e for e in kg.entries}
@@ -161,9 +161,21 @@ def concept_groups(kg: KnowledgeGraph, links: ConceptLinks,
 
 def skos_groups(kg: KnowledgeGraph, more: Callable[[str], list[str]] | None = None) -> Iterator[Group]:
     """The SKOS profile as subject groups in order (rdf_write.write_ntriples)."""
-    links = concept_links(kg)
+    links = _profile_of(kg)[0]
     return heapq.merge([scheme_group(kg, links.top)], concept_groups(kg, links, more),
                        key=lambda group: group[0])
+
+
+def _profile_of(kg: KnowledgeGraph) -> tuple[ConceptLinks, dict[str, Labels]]:
+    """The links and labels of the last graph exported: both RDF exporters write the profile,
+    and at 100,000 concepts computing them costs 2 s. Kept by identity (a KnowledgeGraph is
+    frozen, and hashing one would read all of it)."""
+    if not _last_profile or _last_profile[0] is not kg:
+        _last_profile[:] = [kg, (concept_links(kg), export_labels(kg))]
+    return _last_profile[1]
+
+
+_last_profile: list = []
 
 
 def prefixes_for(kg: KnowledgeGraph) -> dict[str, str]:
