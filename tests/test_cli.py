@@ -49,6 +49,13 @@ def test_two_builds_are_byte_identical(tmp_path):
     assert mismatch == [] and errors == [] and match == names
 
 
+def test_jobs_must_be_a_positive_number(tmp_path, capsys):
+    assert main(["build", "--jobs", "0", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "--jobs" in err and "1 or more" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_committed_exports_are_fresh(bundled_kg):
     """exports/ must be the build of the bundled sources: run `make build` after a change."""
     files = render_all(bundled_kg)
