@@ -32,17 +32,24 @@ QUERIES = {
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?c ?label WHERE { ?c skos:prefLabel|skos:altLabel ?label .
           FILTER(CONTAINS(LCASE(STR(?label)), "escalated ticket")) } LIMIT 50""",
+    # {hub}: the preferred label of the concept with the most narrower concepts (HUB below),
+    # so the query walks a real hierarchy; a label that no concept has measures only a scan.
     "transitive narrower": """
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {
-          ?top skos:prefLabel ?label . FILTER(STR(?label) = "Ticket")
-          ?n skos:broader+ ?top }""",
+          ?top skos:prefLabel {hub} . ?n skos:broader+ ?top }""",
     "concepts per source": """
         PREFIX kg: <https://w3id.org/kg/ontology#>
         PREFIX dct: <http://purl.org/dc/terms/>
         SELECT ?source (COUNT(DISTINCT ?c) AS ?n) WHERE { ?e kg:defines ?c ; dct:source ?source }
         GROUP BY ?source""",
 }
+
+
+HUB = """
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT ?label WHERE { ?top skos:prefLabel ?label ; skos:narrower ?n }
+    GROUP BY ?top ?label ORDER BY DESC(COUNT(?n)) ?label LIMIT 1"""
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -96,14 +103,18 @@ def _run_build(folder: Path, out: Path) -> dict:
 def _time_queries(ttl: Path) -> dict[str, float]:
     store = pyoxigraph.Store()
     store.bulk_load(path=str(ttl), format=pyoxigraph.RdfFormat.TURTLE)
+    hub = next(iter(store.query(HUB)))["label"]
     timings = {}
     for name, query in QUERIES.items():
+        query = query.replace("{hub}", str(hub))
         best = float("inf")
         for _ in range(3):
             started = time.perf_counter()
-            list(store.query(query))
+            answer = list(store.query(query))
             best = min(best, time.perf_counter() - started)
         timings[name] = best
+        if name == "transitive narrower":
+            timings["narrower found"] = int(answer[0]["count"].value)
     return timings
 
 
@@ -150,10 +161,12 @@ def _write(rows: list[dict], path: Path) -> None:
     for r in rows:
         lines.append(f"| {r['size']:,} | {r['wall']:.2f} | {r['wall'] / r['size'] * 1000:.3f} | "
                      f"{r['rss_mb']:.0f} | {r['tree_mb']:.0f} | " + " | ".join(f"{r['stages'].get(s, 0):.2f}" for s in stages) + " |")
-    lines += ["", "SPARQL on the full graph (pyoxigraph, best of 3, ms):", "",
-              "| terms | " + " | ".join(QUERIES) + " |", "|---:|" + "---:|" * len(QUERIES)]
+    lines += ["", "SPARQL on the full graph (pyoxigraph, best of 3, ms; transitive narrower from the",
+              "concept with the most narrower concepts, and how many it found):", "",
+              "| terms | " + " | ".join(QUERIES) + " | narrower found |", "|---:|" + "---:|" * (len(QUERIES) + 1)]
     for r in rows:
-        lines.append(f"| {r['size']:,} | " + " | ".join(f"{r['queries'][q] * 1000:.1f}" for q in QUERIES) + " |")
+        lines.append(f"| {r['size']:,} | " + " | ".join(f"{r['queries'][q] * 1000:.1f}" for q in QUERIES)
+                     + f" | {r['queries']['narrower found']:,} |")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
