@@ -18,11 +18,9 @@ Keys stay "": kg.identifiers mints them after this stage.
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from itertools import chain
 from dataclasses import dataclass, field, replace
 
@@ -30,6 +28,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from kg.config import DEFAULT, Config, MergeConfig
+from kg.gc_pauses import without_gc_pauses
 from kg.labels import (DefinitionLabel, HeadingLabels, WordFinder, acronym_expansions,
                        analyse_heading, clean, compact_key, definition_labels, genus_head,
                        genus_phrase, match_key, readable_label, singular)
@@ -707,22 +706,9 @@ def _distinct(labels: list[str], exclude: str) -> list[str]:
     return sorted(chosen.values(), key=lambda x: (x.casefold(), x))
 
 
-@contextmanager
-def _without_gc_pauses():
-    """This stage allocates millions of small objects and frees few of them: the cyclic
-    collector would scan them all again and again (a quarter of the time at 100,000 entries)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def form_concepts(entries: list[Entry], config: Config = DEFAULT) -> list[Concept]:
     """Concepts from entries: one per meaning, every entry kept, every merge explained."""
-    with _without_gc_pauses():
+    with without_gc_pauses():
         return _form_concepts(entries, config)
 
 

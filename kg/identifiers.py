@@ -35,6 +35,7 @@ from typing import Iterable, Mapping
 
 from kg.atomic import remove_abandoned_staging, write_text_atomically
 from kg.errors import InputError, KgError
+from kg.gc_pauses import without_gc_pauses
 from kg.model import Concept, KnowledgeGraph
 
 LOCK_NAME = "iris.lock"
@@ -263,7 +264,12 @@ def assign_keys(concepts: Iterable[Concept], lock: IriLock | None = None,
     `definitions` maps Entry.id to its text (the definitions half of a concept's identity).
     Deterministic: the same concepts and lock give the same keys, whatever their order.
     """
-    lock = lock or IriLock()
+    with without_gc_pauses():
+        return _assign_keys(concepts, lock or IriLock(), definitions)
+
+
+def _assign_keys(concepts: Iterable[Concept], lock: IriLock,
+                 definitions: Mapping[str, str] | None) -> list[Concept]:
     ordered = sorted(concepts, key=_concept_order)
     identities = [identity(c, definitions) for c in ordered]
     assigned = _match(identities, ordered, lock)

@@ -9,6 +9,7 @@ import pytest
 
 from kg.config import DEFAULT
 from kg.edges import infer_edges
+from kg.edges.genus import find_genus
 from kg.errors import UsageError
 from kg.model import Concept, Entry
 
@@ -43,3 +44,8 @@ def test_an_unknown_rule_fails_and_leaves_the_collector_as_it_found_it():
     with pytest.raises(UsageError, match="no-such-rule"):
         infer_edges(*_glossary(), config)
     assert gc.isenabled() is was
+
+
+def test_infer_edges_keeps_no_parsed_definitions_for_later_stages():
+    infer_edges(*_glossary())
+    assert find_genus.cache_info().currsize == 0

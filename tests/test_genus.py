@@ -130,3 +130,20 @@ def test_subject_forms_are_cached_but_callers_get_their_own_list():
     forms.clear()
     assert ("net", "promoter", "score") in genus.subject_forms(("Net Promoter Score (NPS)",))
     assert ("nps",) in genus.subject_forms(("Net Promoter Score (NPS)",))
+
+
+def test_label_indexes_of_the_same_concepts_share_tables_and_others_get_their_own():
+    first = [Concept("ticket", "Ticket"), Concept("queue", "Queue")]
+    index = LabelIndex(first)
+    assert LabelIndex(list(first)).by_words is index.by_words  # equal concepts: made once
+    other = LabelIndex([Concept("ticket", "Ticket"), Concept("agent", "Agent")])
+    assert other.exact(("agent",)) == {"agent"} and other.exact(("queue",)) == set()
+    assert LabelIndex(iter(first)).exact(("queue",)) == {"queue"}  # any iterable, read once
+
+
+def test_forget_build_empties_the_memos():
+    find_genus("A ticket is a record of a request.", ("Ticket",))
+    LabelIndex([Concept("ticket", "Ticket")])
+    genus.forget_build()
+    assert find_genus.cache_info().currsize == 0
+    assert genus._last_tables == []

@@ -80,6 +80,18 @@ def test_evidence_quotes_the_sentence_with_the_mention():
     assert edge.confidence == DEFAULT.edges.mention_one_word_confidence
 
 
+def test_each_mention_quotes_its_own_sentence_of_a_long_definition():
+    sentences = [f"Filler sentence number {n}." for n in range(200)]
+    sentences[0], sentences[120], sentences[-1] = ("An agent starts here.",
+                                                   "A queue sits in the middle.", "A ticket ends it.")
+    concepts, entries = build({"Agent": "A person.", "Queue": "A line.", "Ticket": "A record.",
+                               "Manual": " ".join(sentences)})
+    quotes = {e.source: e.evidence.quote for e in mentioned_in.infer(concepts, entries, DEFAULT)
+              if e.target == "manual"}
+    assert quotes == {"agent": "An agent starts here.", "queue": "A queue sits in the middle.",
+                      "ticket": "A ticket ends it."}
+
+
 def test_normalise_keeps_offsets():
     text = "İstanbul’s call-center (CC) — fine"
     assert len(normalise(text)) == len(text)

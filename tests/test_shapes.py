@@ -33,7 +33,8 @@ _TALK_PIECES = st.sampled_from([
     "we", "We", "oUr", "US", "let's", "let’s", "this", "These", "the following", "glossary",
     "Glossaries", "terms", "site", "website", "here are", "Read More", "click", "a-z", "A–Z",
     "written", "by", "&", "Posted", "copyright", "©", "all rights reserved", "customers",
-    "ſ", "\u212a", "İ", " ", "  ", "\n", ".", ",", '"', "x", "1", "_",
+    "ſ", "\u212a", "İ", " ", "  ", "\n", ".", ",", '"', "x", "1", "_", "let", "'", "s", "-",
+    "ours", "usual",
 ])
 
 

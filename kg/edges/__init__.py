@@ -6,13 +6,13 @@ runs the enabled ones in registry order and keeps edges at or above the configur
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable
 
 from kg.config import DEFAULT, Config
+from kg.edges.genus import forget_build
 from kg.errors import UsageError
+from kg.gc_pauses import without_gc_pauses
 from kg.model import Concept, Edge, Entry
 
 
@@ -35,29 +35,21 @@ def _load_builtin_rules() -> None:
     from kg.edges import broader, mentioned_in, metric_of, synonym  # noqa: F401
 
 
-@contextmanager
-def _without_gc_pauses() -> Iterator[None]:
-    """The rules allocate millions of small acyclic objects (tokens, tuples, parsed genera,
-    edges) and free few of them: the cyclic collector would scan the whole build again and
-    again — a quarter of this stage's time at 100,000 terms."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def infer_edges(concepts: list[Concept], entries: dict[str, Entry],
                 config: Config = DEFAULT) -> list[Edge]:
     _load_builtin_rules()
     edges: list[Edge] = []
-    with _without_gc_pauses():
-        for name in config.edges.enabled:
-            if name not in RULES:
-                raise UsageError(f"unknown edge rule '{name}'",
-                                 hint=f"known rules: {', '.join(sorted(RULES))}")
-            edges.extend(e for e in RULES[name].infer(concepts, entries, config)
-                         if e.confidence >= config.edges.min_confidence)
+    # the rules allocate millions of small acyclic objects (tokens, parsed genera, edges)
+    with without_gc_pauses():
+        try:
+            for name in config.edges.enabled:
+                if name not in RULES:
+                    raise UsageError(f"unknown edge rule '{name}'",
+                                     hint=f"known rules: {', '.join(sorted(RULES))}")
+                edges.extend(e for e in RULES[name].infer(concepts, entries, config)
+                             if e.confidence >= config.edges.min_confidence)
+        finally:
+            # the rules share parsed genera and label tables; the later stages need none
+            # of them, and the memory they hold (a third of this stage's) goes back to them
+            forget_build()
         return sorted(edges, key=lambda e: (e.kind, e.source, e.target, e.evidence.method))

@@ -509,36 +509,62 @@ def label_variants(label: str) -> list[str]:
     return variants
 
 
+_LabelTables = tuple[dict[tuple[str, ...], set[str]], dict[str, set[str]], dict[str, set[str]],
+                     dict[str, tuple[tuple[str, ...], ...]]]
+# The concepts last indexed and their tables: each rule of a build asks for the same ones.
+_last_tables: list[tuple[tuple[Concept, ...], _LabelTables]] = []
+
+
+def _label_tables(concepts: list[Concept]) -> _LabelTables:
+    """(by words, by acronym, by head, labels of) for these concepts, made once per build."""
+    key = tuple(concepts)
+    if _last_tables and _last_tables[0][0] == key:  # the same objects: compared by identity
+        return _last_tables[0][1]
+    by_words: dict[tuple[str, ...], set[str]] = {}
+    by_acronym: dict[str, set[str]] = {}
+    by_head: dict[str, set[str]] = {}
+    labels_of: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for concept in key:
+        if concept.provisional:
+            continue
+        forms = []
+        for label in concept.labels:
+            if label in concept.acronyms or looks_like_acronym(label):
+                by_acronym.setdefault(label, set()).add(concept.key)
+                continue
+            for variant in label_variants(label):
+                if looks_like_acronym(variant):
+                    by_acronym.setdefault(variant, set()).add(concept.key)
+                    continue
+                words = match_key(normalise_words(variant))
+                if words and words not in forms:
+                    forms.append(words)
+                    by_words.setdefault(words, set()).add(concept.key)
+                    by_head.setdefault(words[-1], set()).add(concept.key)
+        labels_of[concept.key] = tuple(forms)
+    tables = (by_words, by_acronym, by_head, labels_of)
+    _last_tables[:] = [(key, tables)]
+    return tables
+
+
+def forget_build() -> None:
+    """Drop what this module keeps from a build (parsed genera, label tables, word forms): the
+    stages after the edges need none of it."""
+    _last_tables.clear()
+    for memo in (singular, normalise_words, _subject_forms, find_genus, term_verb):
+        memo.cache_clear()
+
+
 class LabelIndex:
     """Concept labels by their compared form, for linking phrases to concepts.
 
     Provisional concepts are left out: their "labels" are a definition's first words.
-    Acronyms are kept case-sensitive ("IT" is not "it").
+    Acronyms are kept case-sensitive ("IT" is not "it"). Indexes of equal concepts share their
+    tables, made once: each rule of a build indexes the same concepts. Read them, never change them.
     """
 
     def __init__(self, concepts: list[Concept]):
-        self.by_words: dict[tuple[str, ...], set[str]] = {}
-        self.by_acronym: dict[str, set[str]] = {}
-        self.by_head: dict[str, set[str]] = {}
-        self.labels_of: dict[str, tuple[tuple[str, ...], ...]] = {}
-        for concept in concepts:
-            if concept.provisional:
-                continue
-            forms = []
-            for label in concept.labels:
-                if label in concept.acronyms or looks_like_acronym(label):
-                    self.by_acronym.setdefault(label, set()).add(concept.key)
-                    continue
-                for variant in label_variants(label):
-                    if looks_like_acronym(variant):
-                        self.by_acronym.setdefault(variant, set()).add(concept.key)
-                        continue
-                    words = match_key(normalise_words(variant))
-                    if words and words not in forms:
-                        forms.append(words)
-                        self.by_words.setdefault(words, set()).add(concept.key)
-                        self.by_head.setdefault(words[-1], set()).add(concept.key)
-            self.labels_of[concept.key] = tuple(forms)
+        self.by_words, self.by_acronym, self.by_head, self.labels_of = _label_tables(concepts)
 
     def exact(self, words: tuple[str, ...]) -> set[str]:
         return self.by_words.get(match_key(words), set())

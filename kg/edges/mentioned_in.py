@@ -13,6 +13,7 @@ a concept is never mentioned in its own definition, and a label two concepts sha
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 import ahocorasick
 
@@ -106,20 +107,24 @@ class _Sentences:
     """The sentence of a definition around an offset, each definition split once."""
 
     def __init__(self):
-        self.spans: dict[int, list[tuple[int, str]]] = {}
+        # definition index -> (sentence starts, sentences): starts ascend and sentences do not
+        # overlap, so bisection finds the one sentence that may hold an offset — a long
+        # definition naming many concepts costs no scan of its sentences per mention
+        self.spans: dict[int, tuple[list[int], list[str]]] = {}
 
     def at(self, index: int, text: str, offset: int) -> str:
         spans = self.spans.get(index)
         if spans is None:
-            spans, position = [], 0
-            for sentence in sentences(text):
+            starts, found, position = [], sentences(text), 0
+            for sentence in found:
                 start = text.find(sentence, position)
-                spans.append((start, sentence))
+                starts.append(start)
                 position = start + len(sentence)
-            self.spans[index] = spans
-        for start, sentence in spans:
-            if start <= offset < start + len(sentence):
-                return sentence
+            spans = self.spans[index] = (starts, found)
+        starts, found = spans
+        at = bisect_right(starts, offset) - 1
+        if at >= 0 and offset < starts[at] + len(found[at]):
+            return found[at]
         return text
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from kg.errors import InputError, UsageError
+from kg.gc_pauses import without_gc_pauses
 from kg.model import Document, Entry, Finding
 from kg.readers.traps import duplicate_headwords, remove_pasted_definitions
 
@@ -63,9 +64,10 @@ def extract(document: Document, forced: str | None = None) -> Extraction:
     """Run the forced or detected reader; number the entries in source order."""
     reader = get_reader(forced or document.source.format) if (forced or document.source.format) \
         else detect_reader(document)
-    result = reader.read(document)
-    entries, pasted = remove_pasted_definitions(result.entries)
-    entries = [replace(entry, ordinal=n) for n, entry in enumerate(entries, 1)]
+    with without_gc_pauses():
+        result = reader.read(document)
+        entries, pasted = remove_pasted_definitions(result.entries)
+        entries = [replace(entry, ordinal=n) for n, entry in enumerate(entries, 1)]
     result.findings.extend(pasted + duplicate_headwords(entries))
     if not entries:
         result.findings.append(Finding("no-entries", f"the {reader.name} reader found no entries",

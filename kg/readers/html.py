@@ -12,9 +12,6 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-import lxml.html
-from lxml import etree
-
 from kg.errors import InputError
 from kg.model import Document, Entry
 from kg.readers import Extraction, Reader, register
@@ -52,6 +49,9 @@ def read(document: Document) -> Extraction:
     text = _CONTROL.sub(" ", document.text)
     if not text.strip():
         return Extraction()
+    import lxml.html  # here, not at the top: builds without HTML skip its import
+    from lxml import etree
+
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8"),
                                              parser=lxml.html.HTMLParser(encoding="utf-8"))

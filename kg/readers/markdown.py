@@ -8,9 +8,8 @@ Markdown glossary gets the same noise and layout rules. Tables are read by their
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePath
-
-from markdown_it import MarkdownIt
 
 from kg.config import DEFAULT
 from kg.errors import InputError
@@ -19,7 +18,14 @@ from kg.readers import Extraction, Reader, register
 from kg.readers.layouts import read_marked_up
 from kg.readers.lines import Line, boundary_line, make_line
 
-_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+@lru_cache(maxsize=1)
+def _parser():
+    """markdown-it, imported when a Markdown glossary is read: other builds skip its import."""
+    from markdown_it import MarkdownIt
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
 # Markdown that plain prose does not contain: ATX headings, emphasis-led terms, table rules, `: ` lists.
 _SIGNALS = (re.compile(r"^#{1,6}\s+\S", re.MULTILINE), re.compile(r"^\s*[-*]?\s*\*\*[^*\n]+\*\*", re.MULTILINE),
             re.compile(r"^\s*\|?\s*:?-{3,}:?\s*\|", re.MULTILINE), re.compile(r"^:\s+\S", re.MULTILINE))
@@ -48,7 +54,7 @@ def read(document: Document) -> Extraction:
 
 def markdown_lines(text: str) -> tuple[list[Line | None], list[list[tuple[int, list[str]]]]]:
     """The document as plain-text Lines (headings marked as such) and its tables as rows."""
-    tokens = _PARSER.parse(text)
+    tokens = _parser().parse(text)
     lines: list[Line | None] = []
     tables: list[list[tuple[int, list[str]]]] = []
     lists: list[list[int]] = []  # per open list: [is ordered, next number]

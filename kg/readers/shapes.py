@@ -188,8 +188,23 @@ def document_talk(text: str) -> int:
     hinted: set[int] = set()
     for _, families in _TALK_WORDS.iter(lowered):
         hinted.update(families)
-    return sum(1 for index, (_, words) in enumerate(_DOCUMENT_TALK)
-               if (not words or index in hinted) and _LOWER_CASE_TALK[index].search(lowered))
+    return _speaks_as_we(lowered) + sum(
+        1 for index, (_, words) in enumerate(_DOCUMENT_TALK)
+        if words and index in hinted and _LOWER_CASE_TALK[index].search(lowered))
+
+
+# ASCII characters that are not word characters (\w) -> space
+_ASCII_WORD_BREAKS = bytes(code if code < 128 and (chr(code).isalnum() or chr(code) == "_")
+                           else ord(" ") for code in range(256))
+
+
+def _speaks_as_we(lowered: str) -> bool:
+    """The first family ("we", "our", "us", "let's" as whole words) in lower-case ASCII: with
+    every non-word character a space, a whole word is the word between spaces."""
+    words = f" {lowered.encode().translate(_ASCII_WORD_BREAKS).decode()} "
+    if " we " in words or " our " in words or " ours " in words or " us " in words:
+        return True
+    return " let s " in words and _LOWER_CASE_TALK[0].search(lowered) is not None
 
 
 # Headings of an article's own sections, which close (or open) the glossary, never define.

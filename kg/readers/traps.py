@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import islice
 
 from kg.model import Entry, Finding
 from kg.readers.shapes import for_matching
@@ -37,13 +38,16 @@ def duplicate_headwords(entries: list[Entry]) -> list[Finding]:
 def remove_pasted_definitions(entries: list[Entry]) -> tuple[list[Entry], list[Finding]]:
     """Find definitions that begin or end with another entry's entire definition."""
     by_text: dict[str, int] = {}
-    for index, entry in enumerate(entries):
-        text = for_matching(entry.definition)
+    normalised = [for_matching(entry.definition) for entry in entries]
+    for index, text in enumerate(normalised):
         if len(text) >= MIN_PASTED_CHARS:
             by_text.setdefault(text, index)
     result, findings = [], []
     for index, entry in enumerate(entries):
-        clean, donor = _split_paste(entry.definition, by_text, index)
+        if entry.definition.isascii():
+            clean, donor = _split_normalised_paste(entry.definition, normalised[index], by_text, index)
+        else:
+            clean, donor = _split_paste(entry.definition, by_text, index)
         if clean is None:
             result.append(entry)
             continue
@@ -67,4 +71,22 @@ def _split_paste(definition: str, by_text: dict[str, int], own: int) -> tuple[st
             donor = by_text.get(for_matching(pasted))
             if donor is not None and donor != own and clean:
                 return clean, donor
+    return None, -1
+
+
+def _split_normalised_paste(definition: str, normalised: str, by_text: dict[str, int],
+                            own: int) -> tuple[str | None, int]:
+    """`_split_paste` for ASCII text, cutting its normalised form (`for_matching`) instead of
+    normalising each part: the sentence boundaries are the same, one for one, since
+    normalising ASCII only lower-cases letters and makes each whitespace run one space."""
+    for number, boundary in enumerate(_SENTENCE_BOUNDARY.finditer(normalised)):
+        head, tail = normalised[:boundary.start(1)], normalised[boundary.end(1):]
+        for pasted, keeps_head in ((tail, True), (head, False)):
+            donor = by_text.get(pasted)
+            if donor is not None and donor != own:
+                written = next(islice(_SENTENCE_BOUNDARY.finditer(definition), number, None))
+                clean = (definition[:written.start(1)] if keeps_head
+                         else definition[written.end(1):]).strip()
+                if clean:
+                    return clean, donor
     return None, -1
