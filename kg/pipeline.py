@@ -16,6 +16,7 @@ from kg.decisions import (Decisions, apply_concept_decisions, apply_edge_decisio
                           report_overruled)
 from kg.edges import infer_edges
 from kg.errors import InputError
+from kg.gc_pauses import without_gc_pauses
 from kg.graph import assemble
 from kg.identifiers import assign_keys, lock_path_for, read_lock
 from kg.manifest import Plan
@@ -76,7 +77,7 @@ def build(plan: Plan, options: BuildOptions | None = None) -> KnowledgeGraph:
         edges = infer_edges(concepts, {e.id: e for e in entries}, options.config)
         edges, stale_edges = apply_edge_decisions(edges, concepts, decisions)
         findings = [*findings, *stale, *stale_edges]
-    with progress.stage("graph"):
+    with progress.stage("graph"), without_gc_pauses():  # networkx builds a node and edge dict each
         graph = assemble(plan.scheme, sources, entries, concepts, edges, findings, options.config)
         return report_overruled(graph, decisions)
 
