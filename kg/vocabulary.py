@@ -9,13 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Namespace
-
+# Plain strings, not rdflib Namespaces: every command imports this module, and rdflib costs
+# a build 40 ms to import for nothing.
 KG_NS = "https://w3id.org/kg/ontology#"
-KG = Namespace(KG_NS)
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-VANN = Namespace("http://purl.org/vocab/vann/")
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "kg.ttl"

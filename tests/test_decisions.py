@@ -17,12 +17,14 @@ from kg.exporters import render_all
 from kg.manifest import plan_for_paths
 from kg.model import Concept, Entry
 from kg.pipeline import BuildOptions, build
-from kg.vocabulary import EDGE_PROPERTY, KG
+from kg.vocabulary import EDGE_PROPERTY, KG_NS
 from tests.fixtures.curation.rules import use_rules
 
 CURATION = Path(__file__).resolve().parent / "fixtures" / "curation"
 FIRST = [CURATION / "beekeeping-basics.txt", CURATION / "apiary-terms.txt"]
 WITH_NEW = [*FIRST, CURATION / "bee-health.txt"]  # the rebuild: one more glossary
+
+KG = Namespace(KG_NS)
 
 
 def build_bees(monkeypatch, tmp_path, decisions: str = "", files=FIRST):

@@ -8,10 +8,12 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.model import BROADER, EDGE_KINDS
 from kg.vocabulary import (
-    EDGE_PROPERTY, KG, KG_CLASSES, KG_CONCEPT_RELATIONS, KG_DATATYPE_PROPERTIES, KG_NS, KG_OBJECT_PROPERTIES,
+    EDGE_PROPERTY, KG_CLASSES, KG_CONCEPT_RELATIONS, KG_DATATYPE_PROPERTIES, KG_NS, KG_OBJECT_PROPERTIES,
     KG_TERMS, ONTOLOGY_FILE, SHAPES_FILE, kg_term,
 )
 from tests.fixtures.rdf.samples import rendered
+
+KG = rdflib.Namespace(KG_NS)
 
 
 @pytest.fixture(scope="module")
