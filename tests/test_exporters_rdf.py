@@ -189,3 +189,11 @@ def test_text_xml_cannot_hold_is_written_the_same_in_every_syntax():
     definition = graphs["astro.skos.rdf"].value(nebula, rdflib.SKOS.definition)
     assert str(definition) == "A page break,\na carriage return,   a control and  a non-character."
 
+
+
+def test_the_escape_fast_path_agrees_with_the_table_on_every_character():
+    from kg.exporters.rdf_terms import _ESCAPES, _escape
+
+    disagree = [code for code in range(0x110000) if code != 0x0D
+                and _escape(f"a{chr(code)}b") != f"a{chr(code)}b".translate(_ESCAPES)]
+    assert disagree == []

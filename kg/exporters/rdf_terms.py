@@ -111,6 +111,11 @@ def _path_safe(text: str) -> str:
 
 
 def _escape(value: str) -> str:
+    # Nearly every text needs no escape: every character _ESCAPES maps is a quote, a backslash
+    # or not printable (controls, surrogates, non-characters), and these scans cost less than
+    # translate's copy of each of a build's million literals.
+    if '"' not in value and "\\" not in value and value.isprintable():
+        return value
     if "\r" in value:  # XML parsers read a carriage return as a line feed: write what they read
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.translate(_ESCAPES)
