@@ -448,9 +448,12 @@ def _label_problems(index: _Index, concepts: set[str]) -> list[Problem]:
 
 def _language_problems(index: _Index, subjects: set[str]) -> list[Problem]:
     problems = []
+    text_properties = {SKOS + prop: (n, prop) for n, prop in enumerate(TEXT_PROPERTIES)}
     for subject in sorted(subjects):
-        for prop in TEXT_PROPERTIES:
-            for literal in index.objects(subject, SKOS + prop):
+        # the subject's own properties, not every text property looked up on each subject
+        used = index.out.get(subject, {})
+        for _, prop, iri in sorted((*text_properties[p], p) for p in used if p in text_properties):
+            for literal in used[iri]:
                 if not isinstance(literal, pyoxigraph.Literal):
                     if prop == "definition":
                         problems.append(Problem("languages", f"<{subject}> has a skos:definition that is "

@@ -83,3 +83,16 @@ def test_a_failing_check_is_reported_not_lost(tmp_path, monkeypatch):
     monkeypatch.setattr(kg.exporters, "check_written", broken)
     with pytest.raises(RuntimeError, match="checker bug"):
         write_all(astronomy(), tmp_path, ["skos"], validate=True)
+
+
+def test_without_worker_processes_the_work_is_done_here(tmp_path, monkeypatch):
+    import kg.exporters.rdf_write as rdf_write
+
+    def no_pool(*args, **kwargs):  # e.g. a container without /dev/shm for the pool's semaphores
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(rdf_write, "ProcessPoolExecutor", no_pool)
+    parallel = replace(DEFAULT, export=ExportConfig(parallel_bytes=0, workers=2))
+    written, reports = write_all(astronomy(), tmp_path, ["rdf", "skos"], parallel, validate=True)
+    assert {name: (tmp_path / name).read_bytes() for name in written} == rendered("astronomy")
+    assert all(r.ok for r in reports)

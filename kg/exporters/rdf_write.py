@@ -186,14 +186,23 @@ class Conversions:
         self.temporary: list[Path] = []
 
     def add(self, ntriples: Path, target: Path, extension: str, prefixes: dict[str, str]) -> None:
-        if self.workers < 2 or ntriples.stat().st_size < self.parallel_bytes:
+        if self.workers < 2 or ntriples.stat().st_size < self.parallel_bytes or not self._started():
             convert(ntriples, target, extension, prefixes)
             return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
         future = self.pool.submit(convert, ntriples, target, extension, prefixes)
         self.producing[target] = future
         self.pending.append(future)
+
+    def _started(self) -> bool:
+        """A pool, or False where the system cannot give one (no /dev/shm for its semaphores,
+        process limits): the work is then done in this process, only slower."""
+        if self.pool is None:
+            try:
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+            except (OSError, ImportError, NotImplementedError):
+                self.workers = 1
+                return False
+        return True
 
     def after(self, target: Path, job: Callable, *args) -> Future:
         """Run `job(*args)` once `target` is written: in a worker if a worker writes it."""
