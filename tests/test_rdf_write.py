@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import random
+from pathlib import Path
 from dataclasses import replace
 
 import pytest
@@ -96,3 +97,42 @@ def test_without_worker_processes_the_work_is_done_here(tmp_path, monkeypatch):
     written, reports = write_all(astronomy(), tmp_path, ["rdf", "skos"], parallel, validate=True)
     assert {name: (tmp_path / name).read_bytes() for name in written} == rendered("astronomy")
     assert all(r.ok for r in reports)
+
+
+CTRL_C_SCRIPT = """
+import os, signal, sys, threading, time
+from pathlib import Path
+from kg.exporters.rdf_write import Conversions
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1])
+    (folder / "g.nt").write_bytes(b'<https://e.org/a> <https://e.org/p> "x" .\\n')
+    threading.Timer(1.0, lambda: os.killpg(0, signal.SIGINT)).start()  # Ctrl-C on a terminal
+    started = time.monotonic()
+    try:
+        with Conversions(parallel_bytes=0, workers=2) as jobs:
+            jobs.add(folder / "g.nt", folder / "g.ttl", "ttl", {})
+            jobs.after(folder / "g.ttl", time.sleep, 60)  # a long job in a worker
+            jobs.wait()
+    except KeyboardInterrupt:
+        print(f"interrupted after {time.monotonic() - started:.1f} s")
+"""
+
+
+def test_ctrl_c_stops_the_workers_at_once_and_quietly(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "ctrl_c.py"
+    script.write_text(CTRL_C_SCRIPT, encoding="utf-8")
+    # A session of its own, so the signal reaches the script's workers and not the tests;
+    # SIGINT back to its default in case the test runner was started with it ignored.
+    run = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True,
+                         timeout=50, start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    assert run.stdout.startswith("interrupted after"), run.stderr
+    assert float(run.stdout.split()[2]) < 10  # the 60 s job was stopped, not waited for
+    assert "Traceback" not in run.stderr

@@ -19,6 +19,7 @@ Conversions are independent, so a large build runs them in worker processes
 from __future__ import annotations
 
 import re
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
@@ -198,7 +199,8 @@ class Conversions:
         process limits): the work is then done in this process, only slower."""
         if self.pool is None:
             try:
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"),
+                                                initializer=_leave_interrupts_to_the_parent)
             except (OSError, ImportError, NotImplementedError):
                 self.workers = 1
                 return False
@@ -238,11 +240,16 @@ class Conversions:
         try:
             for future in self.pending:
                 future.result()
-        finally:
-            self.close()
+        except BaseException:
+            self.close(failed=True)
+            raise
+        self.close()
 
-    def close(self) -> None:
+    def close(self, failed: bool = False) -> None:
         if self.pool is not None:
+            if failed:  # Ctrl-C or an error: the staging folder is going away, stop at once
+                for process in list(getattr(self.pool, "_processes", {}).values()):
+                    process.terminate()  # no public way before Python 3.14's terminate_workers()
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         self.pending, self.producing = [], {}
@@ -253,8 +260,13 @@ class Conversions:
     def __enter__(self) -> Conversions:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind, error, trace) -> None:
+        self.close(failed=kind is not None)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Workers ignore Ctrl-C: the parent stops them and reports once, without their tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _copy_outcome(source: Future, target: Future) -> None:
