@@ -136,3 +136,39 @@ def test_ctrl_c_stops_the_workers_at_once_and_quietly(tmp_path):
     assert run.stdout.startswith("interrupted after"), run.stderr
     assert float(run.stdout.split()[2]) < 10  # the 60 s job was stopped, not waited for
     assert "Traceback" not in run.stderr
+
+
+KILL_SCRIPT = """
+import os, signal, sys, time
+from pathlib import Path
+from kg.exporters.rdf_write import Conversions
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1])
+    (folder / "g.nt").write_bytes(b'<https://e.org/a> <https://e.org/p> "x" .\\\\n')
+    jobs = Conversions(parallel_bytes=0, workers=2)
+    jobs.add(folder / "g.nt", folder / "g.ttl", "ttl", {})
+    jobs.after(folder / "g.ttl", time.sleep, 60)
+    time.sleep(1.5)
+    print(" ".join(str(pid) for pid in jobs.pool._processes), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)  # a killed build: no cleanup runs
+"""
+
+
+def test_workers_end_with_a_killed_build(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "killed.py"
+    script.write_text(KILL_SCRIPT, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True,
+                         timeout=50, start_new_session=True,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    workers = [int(pid) for pid in run.stdout.split()]
+    assert workers, run.stderr  # the pool starts workers as jobs come: one or two
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)

@@ -18,8 +18,11 @@ Conversions are independent, so a large build runs them in worker processes
 
 from __future__ import annotations
 
+import os
 import re
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
@@ -200,7 +203,7 @@ class Conversions:
         if self.pool is None:
             try:
                 self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"),
-                                                initializer=_leave_interrupts_to_the_parent)
+                                                initializer=_start_worker, initargs=(os.getpid(),))
             except (OSError, ImportError, NotImplementedError):
                 self.workers = 1
                 return False
@@ -264,9 +267,18 @@ class Conversions:
         self.close(failed=kind is not None)
 
 
-def _leave_interrupts_to_the_parent() -> None:
-    """Workers ignore Ctrl-C: the parent stops them and reports once, without their tracebacks."""
+def _start_worker(parent: int) -> None:
+    """Workers ignore Ctrl-C: the parent stops them and reports once, without their tracebacks.
+    And they end with their parent: a killed build's workers would otherwise wait forever on
+    a queue whose writing end they hold themselves."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="kg-parent-watch").start()
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _copy_outcome(source: Future, target: Future) -> None:
