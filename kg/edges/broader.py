@@ -346,6 +346,7 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
         if key not in best or (edge.confidence, edge.evidence.method) > (
                 best[key].confidence, best[key].evidence.method):
             best[key] = edge
+    _label_words.cache_clear()  # read by this rule only: no need to hold them for later stages
     return [best[pair] for pair in sorted(best)]
 
 
