@@ -42,10 +42,12 @@ def remove_pasted_definitions(entries: list[Entry]) -> tuple[list[Entry], list[F
     for index, text in enumerate(normalised):
         if len(text) >= MIN_PASTED_CHARS:
             by_text.setdefault(text, index)
+    lengths = {len(text) for text in by_text}
     result, findings = [], []
     for index, entry in enumerate(entries):
         if entry.definition.isascii():
-            clean, donor = _split_normalised_paste(entry.definition, normalised[index], by_text, index)
+            clean, donor = _split_normalised_paste(entry.definition, normalised[index], by_text,
+                                                   lengths, index)
         else:
             clean, donor = _split_paste(entry.definition, by_text, index)
         if clean is None:
@@ -62,9 +64,7 @@ def remove_pasted_definitions(entries: list[Entry]) -> tuple[list[Entry], list[F
 
 
 def _split_paste(definition: str, by_text: dict[str, int], own: int) -> tuple[str | None, int]:
-    """Cut at each sentence boundary: is the part after (or before) it another whole definition?
-
-    One dictionary look-up per boundary, so the check stays linear in the text read."""
+    """Cut at each sentence boundary: is the part after (or before) it another whole definition?"""
     for boundary in _SENTENCE_BOUNDARY.finditer(definition):
         head, tail = definition[:boundary.start(1)].strip(), definition[boundary.end(1):].strip()
         for clean, pasted in ((head, tail), (tail, head)):
@@ -75,13 +75,19 @@ def _split_paste(definition: str, by_text: dict[str, int], own: int) -> tuple[st
 
 
 def _split_normalised_paste(definition: str, normalised: str, by_text: dict[str, int],
-                            own: int) -> tuple[str | None, int]:
+                            lengths: set[int], own: int) -> tuple[str | None, int]:
     """`_split_paste` for ASCII text, cutting its normalised form (`for_matching`) instead of
     normalising each part: the sentence boundaries are the same, one for one, since
-    normalising ASCII only lower-cases letters and makes each whitespace run one space."""
+    normalising ASCII only lower-cases letters and makes each whitespace run one space.
+
+    A part is looked up only when some definition is as long (`lengths`): a definition of
+    thousands of sentences costs one pass, not a copy of itself per sentence."""
     for number, boundary in enumerate(_SENTENCE_BOUNDARY.finditer(normalised)):
-        head, tail = normalised[:boundary.start(1)], normalised[boundary.end(1):]
-        for pasted, keeps_head in ((tail, True), (head, False)):
+        head_end, tail_start = boundary.start(1), boundary.end(1)
+        for keeps_head in (True, False):
+            if (len(normalised) - tail_start if keeps_head else head_end) not in lengths:
+                continue
+            pasted = normalised[tail_start:] if keeps_head else normalised[:head_end]
             donor = by_text.get(pasted)
             if donor is not None and donor != own:
                 written = next(islice(_SENTENCE_BOUNDARY.finditer(definition), number, None))
