@@ -158,8 +158,10 @@ def read_headless(lines: list[Line | None], key: str) -> Extraction:
                 units[-1].append(line)
             else:
                 units.append([line])
-    while units and shapes.document_talk(definition_text(units[0])) >= 2:
-        units.pop(0)
+    first = 0  # chatter before the definitions and after them is no definition
+    while first < len(units) and shapes.document_talk(definition_text(units[first])) >= 2:
+        first += 1
+    units = units[first:]
     while units and shapes.document_talk(definition_text(units[-1])) >= 2:
         units.pop()
     for unit in units:
