@@ -430,7 +430,8 @@ def variant_blocks(keys: list[str], max_block_size: int) -> list[list[int]]:
     ending ("customer centre" / "customer center"), so a key is filed under (word count,
     first word, start of the last word) and (word count, last word, start of the first word);
     a one-word key under its first three letters. A block still larger than `max_block_size`
-    is split by the next letters.
+    is split by the first six letters of its keys, a part still larger by two letters more,
+    and so on: no block outgrows the cap, so the pairs compared stay linear in the keys.
     """
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for index, key in enumerate(keys):
@@ -449,11 +450,24 @@ def variant_blocks(keys: list[str], max_block_size: int) -> list[list[int]]:
         if len(members) <= max_block_size:
             result.append(members)
             continue
-        split: dict[str, list[int]] = defaultdict(list)
-        for index in members:
-            split[keys[index][:6]].append(index)
-        result.extend(part for _, part in sorted(split.items()) if len(part) > 1)
+        result.extend(_split_by_prefix(members, keys, max_block_size, 6))
     return result
+
+
+def _split_by_prefix(members: list[int], keys: list[str], max_block_size: int,
+                     length: int) -> list[list[int]]:
+    split: dict[str, list[int]] = defaultdict(list)
+    for index in members:
+        split[keys[index][:length]].append(index)
+    parts = []
+    for prefix, part in sorted(split.items()):
+        if len(part) <= max_block_size:
+            if len(part) > 1:
+                parts.append(part)
+        elif any(len(keys[index]) > length for index in part):
+            parts.extend(_split_by_prefix(part, keys, max_block_size, length + 2))
+        # else every key of the part is `prefix` itself: the same key, no variants to find
+    return parts
 
 
 def spelling_variants(a: str, b: str, word_variant_score: float) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from hypothesis import given, settings, strategies as st
+
 from kg.config import DEFAULT, Config, EdgeConfig
 from kg.edges import broader
 from kg.model import BROADER, Concept, Entry
@@ -162,3 +164,15 @@ def test_a_modifiers_genus_generalises_the_label():
     edge = edges[("average-reply-time", "response-time")]
     assert edge.evidence.method == "head-generalised"
     assert edge.confidence == DEFAULT.edges.head_unconfirmed_confidence
+
+
+_CUE_TEXT = st.lists(st.sampled_from(["Such", "such", "ſuch", " as", " AS", "includ", "ıng", "ing",
+                                      "For", " example", " instance", "LIKE", "e.g.", "E.G.", ",",
+                                      " ", "x", "é"]), max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_CUE_TEXT)
+def test_the_cue_prefilter_never_hides_a_cue_the_pattern_finds(text):
+    if broader._SUCH_AS.search(text):
+        assert broader._may_give_examples(text)

@@ -344,3 +344,11 @@ def test_close_pairs_are_the_token_sort_ratio_pairs_of_each_block(keys, max_bloc
 def test_distinct_tokens_are_the_definition_tokens(text):
     from kg.concepts import _distinct_tokens, definition_tokens
     assert _distinct_tokens(text) == set(definition_tokens(text))
+
+
+def test_no_variant_block_outgrows_the_cap_however_alike_the_keys():
+    from kg.concepts import variant_blocks
+    keys = [f"customerservice{n:05d}" for n in range(3000)] + ["customerservice"] * 3000
+    blocks = variant_blocks(keys, 100)
+    assert max(len(block) for block in blocks) <= 100
+    assert sorted(i for block in blocks for i in block) == list(range(3000))

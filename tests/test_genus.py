@@ -147,3 +147,12 @@ def test_forget_build_empties_the_memos():
     genus.forget_build()
     assert find_genus.cache_info().currsize == 0
     assert genus._last_tables == []
+
+
+def test_subject_end_reads_as_far_as_the_longest_form_in_any_order():
+    words = ["the", "net", "promoter", "score", "is", "a", "metric"]
+    assert genus._subject_end(words, [("nps",), ("net", "promoter", "score")]) == 4
+    assert genus._subject_end(words, [("nps",), ("net", "promoter", "score", "is", "a")]) == 6
+    assert genus._subject_end(words, [("net",), ("net", "promoter", "score")]) == 2  # first wins
+    assert genus._subject_end(words, [("promoter",)]) is None
+    assert genus._subject_end(words, []) is None

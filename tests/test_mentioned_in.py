@@ -92,6 +92,19 @@ def test_each_mention_quotes_its_own_sentence_of_a_long_definition():
                       "ticket": "A ticket ends it."}
 
 
+def test_a_label_that_is_the_quality_a_metric_label_measures_is_not_matched():
+    concepts, entries = build(
+        {"Customer Satisfaction Score": "A survey score.", "Churn Rate": "A percentage.",
+         "Survey": "Asks about customer satisfaction, the customer satisfaction score and churn."},
+        labels={"Customer Satisfaction Score": ("Customer Satisfaction", "CSAT Score"),
+                "Churn Rate": ("Churn",)})
+    forms = {key for key, _, _ in mentioned_in.label_forms(concepts[0])}
+    assert "customer satisfaction score" in forms and "customer satisfaction" not in forms
+    assert {key for key, _, _ in mentioned_in.label_forms(concepts[1])} >= {"churn rate"}
+    assert "churn" not in {key for key, _, _ in mentioned_in.label_forms(concepts[1])}
+    assert ("customer-satisfaction-score", "survey") in mentions(concepts, entries)
+
+
 def test_normalise_keeps_offsets():
     text = "İstanbul’s call-center (CC) — fine"
     assert len(normalise(text)) == len(text)

@@ -43,10 +43,8 @@ MANNER_HEADS = frozenset(
 # "channels such as live chat, email or phone": each example is a kind of the phrase before.
 _SUCH_AS = re.compile(r",?\s*(?P<cue>\b(?:such as|including|for example|for instance|like)\b|"
                       r"\be\.g\.),?\s*", re.IGNORECASE)
-# The cue alone: a definition without one (most) is passed over with one search. Its \b hold
-# alike in a sentence and in the whole text, as sentences split at spaces.
-_SUCH_AS_CUE = re.compile(r"\b(?:such as|including|for example|for instance|like)\b|\be\.g\.",
-                          re.IGNORECASE)
+# _SUCH_AS's cues as text: a definition naming none (most) is passed over without a search.
+_CUES = ("such as", "including", "for example", "for instance", "like", "e.g.")
 _NOT_EXAMPLES_AFTER = frozenset("would feel feels look looks seem seems something just more much "
                                 "feel felt act acts".split())
 _EXAMPLES_END = re.compile(r"[.;:()\u2014]|\betc\b|\b(?:that|which|who|to|so|because|in order)\b",
@@ -279,6 +277,16 @@ def _examples(text: str, index: LabelIndex) -> list[str]:
     return keys
 
 
+def _may_give_examples(text: str) -> bool:
+    """False only when no _SUCH_AS cue can be in the text. ASCII text folds case only to ASCII,
+    so its lower case holds every cue the case-blind pattern could match; other text (where
+    "ſ" may match "s") goes to the pattern itself."""
+    if not text.isascii():
+        return True
+    lower = text.lower()
+    return any(cue in lower for cue in _CUES)
+
+
 def _such_as_edges(concept: Concept, found: list[tuple[str, Genus]], entries: dict[str, Entry],
                    index: LabelIndex, config: Config) -> list[Edge]:
     """Hearst's pattern: "X such as A, B and C" makes A, B and C kinds of X. Where X names no
@@ -288,7 +296,7 @@ def _such_as_edges(concept: Concept, found: list[tuple[str, Genus]], entries: di
     edges = []
     for entry_id in concept.entries:
         entry = entries.get(entry_id)
-        if entry is None or not _SUCH_AS_CUE.search(entry.text):
+        if entry is None or not _may_give_examples(entry.text):
             continue
         for position, sentence in enumerate(sentences(entry.text)):
             for match in _SUCH_AS.finditer(sentence):
@@ -346,6 +354,7 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
         if key not in best or (edge.confidence, edge.evidence.method) > (
                 best[key].confidence, best[key].evidence.method):
             best[key] = edge
+    _label_words.cache_clear()  # read by this rule only: no need to hold them for later stages
     return [best[pair] for pair in sorted(best)]
 
 

@@ -139,7 +139,10 @@ def match_key(words: tuple[str, ...]) -> tuple[str, ...]:
     """The form phrases and labels are compared in: the last word singular."""
     if not words:
         return words
-    return (*words[:-1], singular(words[-1]))
+    last = singular(words[-1])
+    if last == words[-1] and type(words) is tuple:
+        return words  # already the key: most lookups of a build, so no copy is made
+    return (*words[:-1], last)
 
 
 def sentences(text: str) -> list[str]:
@@ -219,7 +222,10 @@ def _subject_end(words: list[str], forms: list[tuple[str, ...]]) -> int | None:
     start = 1 if words and words[0] in DETERMINERS else 0
     flat: list[str] = []
     ends: dict[int, int] = {}  # flattened length -> token index after it
+    longest = max((len(form) for form in forms), default=0)
     for index in range(start, min(len(words), start + 12)):
+        if len(flat) >= longest:
+            break  # no form is longer: the words after cannot matter
         parts = normalise_words(words[index])
         if not parts:
             break  # punctuation ends the subject

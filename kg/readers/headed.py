@@ -70,8 +70,10 @@ def read_headed(blocks: list[Block], key: str) -> Extraction:
     head_indent = _mode(b.head.indent for _, b in shaped)
     bodies = {p: _trim_body(b, body_indent if body_indent > head_indent else None) for p, b in shaped}
     kept = [p for p, b in shaped if bodies[p] and not _is_document_talk(b.head, bodies[p])]
-    while kept and _is_front_matter(blocks[kept[0]].head, bodies[kept[0]]):
-        kept = kept[1:]  # a title, a second title, an introduction: all before the first entry
+    front = 0  # a title, a second title, an introduction: all before the first entry
+    while front < len(kept) and _is_front_matter(blocks[kept[front]].head, bodies[kept[front]]):
+        front += 1
+    kept = kept[front:]
     if kept and not numbered and shapes.is_article_section(clean_headword(blocks[kept[-1]].head.core)):
         kept = kept[:-1]  # "Conclusion" and its paragraph close the article, they define nothing
     kept_set = set(kept)

@@ -152,14 +152,16 @@ def read_headless(lines: list[Line | None], key: str) -> Extraction:
         if stops * 10 < len(run) * 7:
             units.append(run)  # a wrapped paragraph
             continue
-        for line in run:  # one definition a line; a line without its full stop may still wrap
-            joins = units and units[-1][-1] in run and not shapes.ends_with_full_stop(units[-1][-1].text)
+        for position, line in enumerate(run):  # one definition a line, or a line that wraps on
+            joins = position > 0 and not shapes.ends_with_full_stop(units[-1][-1].text)
             if joins and line.text[0].islower():
                 units[-1].append(line)
             else:
                 units.append([line])
-    while units and shapes.document_talk(definition_text(units[0])) >= 2:
-        units.pop(0)
+    first = 0  # chatter before the definitions and after them is no definition
+    while first < len(units) and shapes.document_talk(definition_text(units[first])) >= 2:
+        first += 1
+    units = units[first:]
     while units and shapes.document_talk(definition_text(units[-1])) >= 2:
         units.pop()
     for unit in units:

@@ -42,12 +42,14 @@ def remove_pasted_definitions(entries: list[Entry]) -> tuple[list[Entry], list[F
     for index, text in enumerate(normalised):
         if len(text) >= MIN_PASTED_CHARS:
             by_text.setdefault(text, index)
+    lengths = {len(text) for text in by_text}
     result, findings = [], []
     for index, entry in enumerate(entries):
-        if entry.definition.isascii():
-            clean, donor = _split_normalised_paste(entry.definition, normalised[index], by_text, index)
+        if entry.definition.isascii():  # most definitions: cut their normalised form directly
+            clean, donor = _split_normalised_paste(entry.definition, normalised[index], by_text,
+                                                   lengths, index)
         else:
-            clean, donor = _split_paste(entry.definition, by_text, index)
+            clean, donor = _split_paste(entry.definition, by_text, lengths, index)
         if clean is None:
             result.append(entry)
             continue
@@ -61,27 +63,54 @@ def remove_pasted_definitions(entries: list[Entry]) -> tuple[list[Entry], list[F
     return result, findings
 
 
-def _split_paste(definition: str, by_text: dict[str, int], own: int) -> tuple[str | None, int]:
+def _split_paste(definition: str, by_text: dict[str, int], lengths: set[int],
+                 own: int) -> tuple[str | None, int]:
     """Cut at each sentence boundary: is the part after (or before) it another whole definition?
 
-    One dictionary look-up per boundary, so the check stays linear in the text read."""
-    for boundary in _SENTENCE_BOUNDARY.finditer(definition):
-        head, tail = definition[:boundary.start(1)].strip(), definition[boundary.end(1):].strip()
-        for clean, pasted in ((head, tail), (tail, head)):
-            donor = by_text.get(for_matching(pasted))
-            if donor is not None and donor != own and clean:
-                return clean, donor
+    A cut is looked up only when some definition is as long as its side (`lengths`), and the
+    sides' lengths come from the sentences normalised once each: normalising (`for_matching`)
+    never joins across whitespace, so a side's normalised text is its sentences' joined by
+    spaces. A definition of thousands of sentences costs one pass, not a copy per sentence."""
+    boundaries = list(_SENTENCE_BOUNDARY.finditer(definition))
+    if not boundaries:
+        return None, -1
+    starts = [0, *(boundary.end(1) for boundary in boundaries)]
+    ends = [*(boundary.start(1) for boundary in boundaries), len(definition)]
+    sentences = [for_matching(definition[start:end]) for start, end in zip(starts, ends)]
+    chars, words = [0], [0]  # running totals of normalised characters and non-empty sentences
+    for sentence in sentences:
+        chars.append(chars[-1] + len(sentence))
+        words.append(words[-1] + bool(sentence))
+
+    def length(first: int, last: int) -> int:  # of sentences[first:last] joined by spaces
+        return chars[last] - chars[first] + max(words[last] - words[first] - 1, 0)
+
+    count = len(sentences)
+    for number, boundary in enumerate(boundaries):
+        for keeps_head, first, last in ((True, number + 1, count), (False, 0, number + 1)):
+            if length(first, last) not in lengths:
+                continue
+            donor = by_text.get(" ".join(s for s in sentences[first:last] if s))
+            if donor is not None and donor != own:
+                clean = (definition[:boundary.start(1)] if keeps_head
+                         else definition[boundary.end(1):]).strip()
+                if clean:
+                    return clean, donor
     return None, -1
 
 
 def _split_normalised_paste(definition: str, normalised: str, by_text: dict[str, int],
-                            own: int) -> tuple[str | None, int]:
-    """`_split_paste` for ASCII text, cutting its normalised form (`for_matching`) instead of
-    normalising each part: the sentence boundaries are the same, one for one, since
-    normalising ASCII only lower-cases letters and makes each whitespace run one space."""
+                            lengths: set[int], own: int) -> tuple[str | None, int]:
+    """`_split_paste` for ASCII text, twice as fast: its normalised form is cut instead of each
+    sentence normalised, since normalising ASCII only lower-cases letters and makes each
+    whitespace run one space, which leaves the sentence boundaries one for one (but a last
+    one, whose far side is empty: no definition filed in `by_text` is)."""
     for number, boundary in enumerate(_SENTENCE_BOUNDARY.finditer(normalised)):
-        head, tail = normalised[:boundary.start(1)], normalised[boundary.end(1):]
-        for pasted, keeps_head in ((tail, True), (head, False)):
+        head_end, tail_start = boundary.start(1), boundary.end(1)
+        for keeps_head in (True, False):
+            if (len(normalised) - tail_start if keeps_head else head_end) not in lengths:
+                continue
+            pasted = normalised[tail_start:] if keeps_head else normalised[:head_end]
             donor = by_text.get(pasted)
             if donor is not None and donor != own:
                 written = next(islice(_SENTENCE_BOUNDARY.finditer(definition), number, None))
