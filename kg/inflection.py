@@ -33,6 +33,12 @@ def singular_noun(word: str) -> str:
     lemma = lemmas[0] if lemmas and lemmas[0] else lower
     if lemma == lower:
         return word
+    # A singular is its own singular. lemminflect's rules for words it does not know can
+    # chain ("waai" -> "waaus" -> "waau"): such a lemma is a guess, and matching keys made
+    # from it would change each time they were made again.
+    again = noun_lemmas(lemma)
+    if again and again[0] and again[0] != lemma:
+        return word
     return word[0] + lemma[1:] if word[:1].isupper() and lemma[:1] == lower[:1] else lemma
 
 
