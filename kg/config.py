@@ -56,6 +56,11 @@ class EdgeConfig:
     enabled: tuple[str, ...] = ("broader", "metric_of", "mentioned_in", "synonym")
     min_confidence: float = 0.5  # edges below this are dropped
     max_broader: int = 3  # broader concepts kept per concept, by confidence
+    # Rules that share no parsed genera or label tables with the others, run in a worker by a
+    # build that has one (kg build --jobs) and at least this many concepts: below it, handing
+    # the concepts over costs more than the rules.
+    parallel_rules: tuple[str, ...] = ("mentioned_in", "synonym")
+    parallel_min_concepts: int = 2_000
     # Methods each rule may use (kg/edges/broader.py, metric_of.py); drop one to switch it off.
     broader_methods: tuple[str, ...] = ("genus", "genus-modifier", "head", "such-as", "metric-class")
     metric_of_methods: tuple[str, ...] = ("metric-measures", "metric-label", "metric-nominal")

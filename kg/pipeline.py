@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,8 @@ class BuildOptions:
     decisions: Decisions | None = None
     # The IRI lock (kg.identifiers); None takes the iris.lock beside the manifest, if any.
     iris_lock: Path | None = None
+    # Worker processes (kg.workers) for the edge rules that can run apart; None runs all here.
+    pool: Executor | None = None
 
 
 def read_sources(plan: Plan, options: BuildOptions) -> tuple[list[Source], list[Entry], list[Finding]]:
@@ -74,7 +77,7 @@ def build(plan: Plan, options: BuildOptions | None = None) -> KnowledgeGraph:
                                {e.id: e.text for e in entries})
         concepts, stale = apply_concept_decisions(concepts, entries, decisions, sources, lock)
     with progress.stage("edges"):
-        edges = infer_edges(concepts, {e.id: e for e in entries}, options.config)
+        edges = infer_edges(concepts, {e.id: e for e in entries}, options.config, options.pool)
         edges, stale_edges = apply_edge_decisions(edges, concepts, decisions)
         findings = [*findings, *stale, *stale_edges]
     with progress.stage("graph"), without_gc_pauses():  # networkx builds a node and edge dict each

@@ -1,4 +1,5 @@
-"""The edges stage as a whole: the rule registry and what infer_edges leaves behind."""
+"""The edges stage as a whole: the rule registry, what infer_edges leaves behind, and rules run
+in a worker process giving the same edges as run here."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from kg.edges import infer_edges
 from kg.edges.genus import find_genus
 from kg.errors import UsageError
 from kg.model import Concept, Entry
+from kg.workers import start_pool, stop_pool
 
 
 def _glossary() -> tuple[list[Concept], dict[str, Entry]]:
@@ -49,3 +51,30 @@ def test_an_unknown_rule_fails_and_leaves_the_collector_as_it_found_it():
 def test_infer_edges_keeps_no_parsed_definitions_for_later_stages():
     infer_edges(*_glossary())
     assert find_genus.cache_info().currsize == 0
+
+
+@pytest.fixture(scope="module")
+def bundled_inputs(bundled_kg):
+    return list(bundled_kg.concepts), {e.id: e for e in bundled_kg.entries}
+
+
+def test_rules_run_in_a_worker_give_the_same_edges(bundled_inputs):
+    concepts, entries = bundled_inputs
+    anywhere = replace(DEFAULT, edges=replace(DEFAULT.edges, parallel_min_concepts=0))
+    here = infer_edges(concepts, entries, anywhere)
+    pool = start_pool(1)
+    try:
+        assert infer_edges(concepts, entries, anywhere, pool) == here
+    finally:
+        stop_pool(pool)
+    assert {e.kind for e in here} >= {"broader", "mentioned_in", "synonym"}
+
+
+def test_a_small_build_keeps_its_rules_here(bundled_inputs):
+    concepts, entries = bundled_inputs
+
+    class NoWorkerWanted:
+        def submit(self, *args):
+            raise AssertionError("a build under parallel_min_concepts must not use the worker")
+
+    assert infer_edges(concepts, entries, DEFAULT, NoWorkerWanted()) == infer_edges(concepts, entries)

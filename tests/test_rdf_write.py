@@ -87,12 +87,12 @@ def test_a_failing_check_is_reported_not_lost(tmp_path, monkeypatch):
 
 
 def test_without_worker_processes_the_work_is_done_here(tmp_path, monkeypatch):
-    import kg.exporters.rdf_write as rdf_write
+    import kg.workers
 
     def no_pool(*args, **kwargs):  # e.g. a container without /dev/shm for the pool's semaphores
         raise OSError(38, "Function not implemented")
 
-    monkeypatch.setattr(rdf_write, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(kg.workers, "ProcessPoolExecutor", no_pool)
     parallel = replace(DEFAULT, export=ExportConfig(parallel_bytes=0, workers=2))
     written, reports = write_all(astronomy(), tmp_path, ["rdf", "skos"], parallel, validate=True)
     assert {name: (tmp_path / name).read_bytes() for name in written} == rendered("astronomy")

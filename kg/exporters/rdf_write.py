@@ -18,20 +18,16 @@ Conversions are independent, so a large build runs them in worker processes
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 from typing import BinaryIO
 
 from pyoxigraph import RdfFormat, parse, serialize
 
 from kg.exporters.rdf_terms import RDF_TYPE, RDF_TYPE_IRI
+from kg.workers import start_pool, stop_pool
 
 FORMATS = {
     "ttl": RdfFormat.TURTLE,
@@ -176,9 +172,8 @@ class Conversions:
     """Conversions of N-Triples files, and jobs on their results, run in worker processes
     when there is enough to do.
 
-    Workers are spawned, not forked: the parent holds the whole graph and a progress thread,
-    neither of which a worker needs. Spawning costs a fraction of a second, so files smaller
-    than `parallel_bytes` are converted in this process.
+    Workers (kg.workers) cost a fraction of a second to start, so files smaller than
+    `parallel_bytes` are converted in this process.
     """
 
     def __init__(self, parallel_bytes: int, workers: int = 1):
@@ -201,10 +196,8 @@ class Conversions:
         """A pool, or False where the system cannot give one (no /dev/shm for its semaphores,
         process limits): the work is then done in this process, only slower."""
         if self.pool is None:
-            try:
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"),
-                                                initializer=_start_worker, initargs=(os.getpid(),))
-            except (OSError, ImportError, NotImplementedError):
+            self.pool = start_pool(self.workers)
+            if self.pool is None:
                 self.workers = 1
                 return False
         return True
@@ -250,10 +243,8 @@ class Conversions:
 
     def close(self, failed: bool = False) -> None:
         if self.pool is not None:
-            if failed:  # Ctrl-C or an error: the staging folder is going away, stop at once
-                for process in list(getattr(self.pool, "_processes", {}).values()):
-                    process.terminate()  # no public way before Python 3.14's terminate_workers()
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            # on Ctrl-C or an error the staging folder is going away: stop at once
+            stop_pool(self.pool, at_once=failed)
             self.pool = None
         self.pending, self.producing = [], {}
         for path in self.temporary:
@@ -265,20 +256,6 @@ class Conversions:
 
     def __exit__(self, kind, error, trace) -> None:
         self.close(failed=kind is not None)
-
-
-def _start_worker(parent: int) -> None:
-    """Workers ignore Ctrl-C: the parent stops them and reports once, without their tracebacks.
-    And they end with their parent: a killed build's workers would otherwise wait forever on
-    a queue whose writing end they hold themselves."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="kg-parent-watch").start()
-
-
-def _exit_with(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
 
 
 def _copy_outcome(source: Future, target: Future) -> None:
