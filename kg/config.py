@@ -136,6 +136,9 @@ class ExportConfig:
     # library callers: a spawned worker re-imports the caller's main script, which must then
     # be guarded by `if __name__ == "__main__":`. `kg build` uses the machine's cores (--jobs).
     workers: int = 1
+    # With workers, a graph this big starts them when the export starts, before its first
+    # file is written (about 5,000 concepts export more than parallel_bytes).
+    start_workers_concepts: int = 5_000
 
 
 @dataclass(frozen=True)

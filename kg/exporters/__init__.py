@@ -75,7 +75,9 @@ def write_all(kg: KnowledgeGraph, folder: Path, names: list[str] | None = None,
     checks: list[Future] = []
     # The exporters make millions of short-lived groups the cyclic collector would scan for
     # nothing (a fifth of their time at 10,000 concepts).
-    with without_gc_pauses(), Conversions(config.export.parallel_bytes, config.export.workers) as conversions:
+    large = len(kg.concepts) >= config.export.start_workers_concepts
+    with without_gc_pauses(), Conversions(config.export.parallel_bytes, config.export.workers,
+                                          start_now=large) as conversions:
         for exporter in exporters:
             new = exporter.write(kg, folder, conversions)
             written += new

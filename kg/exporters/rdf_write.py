@@ -176,13 +176,18 @@ class Conversions:
     `parallel_bytes` are converted in this process.
     """
 
-    def __init__(self, parallel_bytes: int, workers: int = 1):
+    def __init__(self, parallel_bytes: int, workers: int = 1, start_now: bool = False):
         self.parallel_bytes = parallel_bytes
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
         self.pending: list[Future] = []
         self.producing: dict[Path, Future] = {}
         self.temporary: list[Path] = []
+        if start_now and workers > 1 and self._started():
+            # workers take a few tenths of a second to start: let them do it while the
+            # first file is written rather than after
+            for _ in range(workers):
+                self.pool.submit(_ready)
 
     def add(self, ntriples: Path, target: Path, extension: str, prefixes: dict[str, str]) -> None:
         if self.workers < 2 or ntriples.stat().st_size < self.parallel_bytes or not self._started():
@@ -256,6 +261,11 @@ class Conversions:
 
     def __exit__(self, kind, error, trace) -> None:
         self.close(failed=kind is not None)
+
+
+def _ready() -> None:
+    """What a worker will need, imported before the first file is there."""
+    import kg.validate  # noqa: F401
 
 
 def _copy_outcome(source: Future, target: Future) -> None:
