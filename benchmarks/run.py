@@ -28,7 +28,14 @@ from generate import generate  # noqa: E402
 KG = Path(sys.executable).with_name("kg")
 
 QUERIES = {
+    # label-words.rq's way: the kg:labelWord index, one lookup per word
     "label search": """
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX kg: <https://w3id.org/kg/ontology#>
+        SELECT ?c ?label WHERE { ?c kg:labelWord "escalated", "ticket" ; skos:prefLabel ?label }
+        LIMIT 50""",
+    # label-search.rq's way: a substring of any label, which reads every label
+    "label substring scan": """
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?c ?label WHERE { ?c skos:prefLabel|skos:altLabel ?label .
           FILTER(CONTAINS(LCASE(STR(?label)), "escalated ticket")) } LIMIT 50""",

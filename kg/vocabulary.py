@@ -23,7 +23,8 @@ KG_CLASSES = ("Entry", "Evidence", "Source")
 # which would turn a metric-of link inside a hierarchy into an S27 clash under inference).
 KG_CONCEPT_RELATIONS = ("mentionedIn", "metricOf", "synonymOf")
 KG_OBJECT_PROPERTIES = ("defines", *KG_CONCEPT_RELATIONS)
-KG_DATATYPE_PROPERTIES = ("confidence", "headword", "isMetric", "line", "method", "provisional", "quote")
+KG_DATATYPE_PROPERTIES = ("confidence", "headword", "isMetric", "labelWord", "line", "method", "provisional",
+                          "quote")
 KG_TERMS = frozenset(KG_CLASSES + KG_OBJECT_PROPERTIES + KG_DATATYPE_PROPERTIES)
 
 # Edge kind -> property local name in our namespace (broader is skos:broader).

@@ -181,6 +181,12 @@ def expected_label_search(view: View, term: str) -> list[tuple]:
     return sorted(rows, key=lambda r: (r[1], r[0], r[2]))
 
 
+def expected_label_words(view: View, term: str) -> list[tuple]:
+    rows = [(view.iri(c.key), view.pref(c.key)) for c in view.kg.concepts
+            if term in {w for label in view.all_labels(c.key) for w in re.findall(r"\w+", label.casefold())}]
+    return sorted(rows, key=lambda r: (r[1], r[0]))
+
+
 # -- terms to ask about, chosen from each graph rather than written down -------------------------
 
 def terms_for(view: View, name: str) -> list[str]:
@@ -196,6 +202,9 @@ def terms_for(view: View, name: str) -> list[str]:
     elif name == "why-this-edge.rq":
         degree = Counter(k for e in view.edges for k in (e.source, e.target))
         picks = [view.pref(max(concepts, key=lambda c: (degree[c.key], c.key)).key)]
+    elif name == "label-words.rq":  # the most common word among labels, and a short one
+        words = Counter(w for c in concepts for w in re.findall(r"\w+", view.pref(c.key).casefold()))
+        picks = sorted(words, key=lambda w: (-words[w], w))[:1] + sorted(w for w in words if len(w) <= 3)[:1]
     else:  # label-search.rq: the first word of the most common word among labels
         words = Counter(w.lower() for c in concepts for w in re.findall(r"[A-Za-z]{4,}", view.pref(c.key)))
         picks = [max(sorted(words), key=lambda w: words[w])[:5]] if words else []
@@ -268,6 +277,21 @@ def test_label_search(graphs, graph):
     view = View(kg)
     for term in terms_for(view, "label-search.rq"):
         assert ask(loaded, "label-search.rq", term) == expected_label_search(view, term), term
+
+
+@pytest.mark.parametrize("graph", GRAPHS)
+def test_label_words(graphs, graph):
+    kg, loaded = graphs[graph]
+    view = View(kg)
+    for term in terms_for(view, "label-words.rq"):
+        assert ask(loaded, "label-words.rq", term) == expected_label_words(view, term), term
+
+
+def test_label_words_find_what_label_search_finds_as_a_whole_word(graphs):
+    kg, loaded = graphs["bundled"]
+    found = {row[0] for row in ask(loaded, "label-words.rq", "score")}
+    scanned = {row[0] for row in ask(loaded, "label-search.rq", "score")}
+    assert found and found <= scanned
 
 
 def test_the_fixtures_make_every_query_answer_something(graphs):

@@ -2,7 +2,8 @@
 
 Everything of the SKOS profile, plus what a taxonomist asks next (terms in ontology/kg.ttl):
 
-    ?concept kg:metricOf | kg:mentionedIn | kg:synonymOf ?other ; kg:provisional true .
+    ?concept kg:metricOf | kg:mentionedIn | kg:synonymOf ?other ; kg:provisional true ;
+             kg:labelWord "score" .  # each word of its labels: label search from an index
     ?entry a kg:Entry ; kg:headword "…" ; rdf:value "the definition"@en ; dct:source ?source ;
            kg:line 12 ; kg:defines ?concept .
     ?source a kg:Source ; dct:title "…" ; dct:publisher "…" ; dcat:landingPage <…> .
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +27,7 @@ from kg.exporters.rdf_terms import (
     is_safe_iri, kg_node, lang_text, ns, plain, skos, source_iri, statement,
 )
 from kg.exporters.rdf_write import Conversions, Group, write_ntriples
-from kg.exporters.skos import prefixes_for, skos_groups
+from kg.exporters.skos import prefixes_for, profile_labels, skos_groups
 from kg.model import BROADER, SYNONYM, KnowledgeGraph
 from kg.vocabulary import EDGE_PROPERTY
 
@@ -54,13 +56,26 @@ def relation_lines(kg: KnowledgeGraph) -> dict[str, list[str]]:
         if edge.kind == SYNONYM:
             lines[edge.target].append(statement(b, predicate, a))
     provisional, metric = kg_node("provisional"), kg_node("isMetric")
+    word = kg_node("labelWord")
+    labels = profile_labels(kg)
     for concept in kg.concepts:
         node = iri(concept_iri(scheme, concept.key))
+        exported = labels[concept.key]
+        lines[concept.key] += [statement(node, word, plain(w)) for w in label_words(exported.pref, *exported.alts)]
         if concept.provisional:
             lines[concept.key].append(statement(node, provisional, boolean(True)))
         if concept.is_metric:
             lines[concept.key].append(statement(node, metric, boolean(True)))
     return lines
+
+
+_WORD = re.compile(r"\w+")
+
+
+def label_words(*labels: str) -> list[str]:
+    """The distinct words of the labels, case-folded, for kg:labelWord: "Net Promoter Score
+    (NPS)" gives net, promoter, score, nps. A query for a word then uses the store's index."""
+    return sorted({w for label in labels for w in _WORD.findall(label.casefold())})
 
 
 def source_groups(kg: KnowledgeGraph) -> list[Group]:

@@ -178,6 +178,11 @@ def _profile_of(kg: KnowledgeGraph) -> tuple[ConceptLinks, dict[str, Labels]]:
 _last_profile: list = []
 
 
+def profile_labels(kg: KnowledgeGraph) -> dict[str, Labels]:
+    """The labels the SKOS profile writes for each concept (qualified where two clash)."""
+    return _profile_of(kg)[1]
+
+
 def prefixes_for(kg: KnowledgeGraph) -> dict[str, str]:
     """Our prefixes, plus the empty prefix for the concept namespace (readable Turtle)."""
     return {"": kg.scheme.base_iri, **PREFIXES}
