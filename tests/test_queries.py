@@ -272,19 +272,13 @@ def test_why_this_edge(graphs, graph):
 
 
 @pytest.mark.parametrize("graph", GRAPHS)
-def test_label_search(graphs, graph):
+@pytest.mark.parametrize("query, expected", [("label-search.rq", expected_label_search),
+                                             ("label-words.rq", expected_label_words)])
+def test_label_search(graphs, graph, query, expected):
     kg, loaded = graphs[graph]
     view = View(kg)
-    for term in terms_for(view, "label-search.rq"):
-        assert ask(loaded, "label-search.rq", term) == expected_label_search(view, term), term
-
-
-@pytest.mark.parametrize("graph", GRAPHS)
-def test_label_words(graphs, graph):
-    kg, loaded = graphs[graph]
-    view = View(kg)
-    for term in terms_for(view, "label-words.rq"):
-        assert ask(loaded, "label-words.rq", term) == expected_label_words(view, term), term
+    for term in terms_for(view, query):
+        assert ask(loaded, query, term) == expected(view, term), term
 
 
 def test_label_words_find_what_label_search_finds_as_a_whole_word(graphs):
