@@ -16,8 +16,13 @@ import os
 import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from multiprocessing import get_context
+
+# What a pool raises when it cannot take or finish work: a worker that could not be started
+# (a process limit: processes start at the first submit) or that died (the OOM killer).
+POOL_FAILURES = (OSError, BrokenExecutor)
 
 
 def start_pool(count: int) -> ProcessPoolExecutor | None:
@@ -27,6 +32,14 @@ def start_pool(count: int) -> ProcessPoolExecutor | None:
         return ProcessPoolExecutor(count, mp_context=get_context("spawn"),
                                    initializer=_start_worker, initargs=(os.getpid(),))
     except (OSError, ImportError, NotImplementedError):
+        return None
+
+
+def submit(pool: ProcessPoolExecutor, job: Callable, *args) -> Future | None:
+    """`pool.submit(job, *args)`, or None where the pool cannot take it: do the job here."""
+    try:
+        return pool.submit(job, *args)
+    except POOL_FAILURES:
         return None
 
 

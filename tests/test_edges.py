@@ -78,3 +78,21 @@ def test_a_small_build_keeps_its_rules_here(bundled_inputs):
             raise AssertionError("a build under parallel_min_concepts must not use the worker")
 
     assert infer_edges(concepts, entries, DEFAULT, NoWorkerWanted()) == infer_edges(concepts, entries)
+
+
+def test_rules_run_here_when_the_worker_cannot_take_them(bundled_inputs, monkeypatch):
+    import errno
+    from concurrent.futures import ProcessPoolExecutor
+
+    concepts, entries = bundled_inputs
+    anywhere = replace(DEFAULT, edges=replace(DEFAULT.edges, parallel_min_concepts=0))
+    pool = start_pool(1)
+
+    def no_process(*args, **kwargs):
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", no_process)
+    try:
+        assert infer_edges(concepts, entries, anywhere, pool) == infer_edges(concepts, entries, anywhere)
+    finally:
+        stop_pool(pool)

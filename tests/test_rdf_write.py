@@ -172,3 +172,34 @@ def test_workers_end_with_a_killed_build(tmp_path):
     while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
         time.sleep(0.2)
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def _exit_worker(code: int) -> None:  # a worker that dies, as the OOM killer would make it
+    import os
+
+    os._exit(code)
+
+
+def test_a_worker_that_dies_is_one_clear_error(tmp_path):
+    from kg.errors import KgError
+    from kg.exporters.rdf_write import Conversions
+
+    (tmp_path / "g.nt").write_bytes(b'<https://e.org/a> <https://e.org/p> "x" .\n')
+    with Conversions(parallel_bytes=0, workers=2) as jobs:
+        jobs.add(tmp_path / "g.nt", tmp_path / "g.ttl", "ttl", {})
+        jobs.after(tmp_path / "g.ttl", _exit_worker, 1)
+        with pytest.raises(KgError, match="--jobs 1"):
+            jobs.wait()
+
+
+def test_a_pool_that_cannot_start_workers_leaves_the_work_here(tmp_path, monkeypatch):
+    import errno
+    from concurrent.futures import ProcessPoolExecutor
+
+    def no_process(*args, **kwargs):  # a process limit: workers start at the first submit
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", no_process)
+    parallel = replace(DEFAULT, export=ExportConfig(parallel_bytes=0, workers=2))
+    written, reports = write_all(astronomy(), tmp_path, ["rdf", "skos"], parallel, validate=True)
+    assert {name: (tmp_path / name).read_bytes() for name in written} == rendered("astronomy")

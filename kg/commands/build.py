@@ -23,7 +23,7 @@ from kg.pipeline import BuildOptions, build, default_sources_dir
 from kg.progress import Progress
 from kg.readers import READERS, _load_builtin_readers
 from kg.validate import build_summary
-from kg.workers import start_pool, stop_pool
+from kg.workers import start_pool, stop_pool, submit
 
 HELP = "build a knowledge graph from glossary files and write its exports"
 
@@ -76,8 +76,9 @@ def run(args: argparse.Namespace) -> int:
     # libraries) by the time the single-threaded reading and concepts stages are done.
     pool = start_pool(1) if args.jobs > 1 and _input_bytes(plan) >= WARM_INPUT_BYTES else None
     try:
-        if pool is not None:
-            pool.submit(_ready_for_edges)
+        if pool is not None and submit(pool, _ready_for_edges) is None:
+            stop_pool(pool, at_once=True)  # no worker to be had: the rules run here
+            pool = None
         kg = build(plan, BuildOptions(forced_format=args.format, skip_bad_files=skip, progress=progress,
                                       decisions=decisions, iris_lock=iris_lock, pool=pool))
     except BaseException:

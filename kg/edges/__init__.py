@@ -15,6 +15,7 @@ from kg.edges.genus import forget_build
 from kg.errors import UsageError
 from kg.gc_pauses import without_gc_pauses
 from kg.model import Concept, Edge, Entry
+from kg.workers import POOL_FAILURES, submit
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,17 @@ def infer_edges(concepts: list[Concept], entries: dict[str, Entry],
                              hint=f"known rules: {', '.join(sorted(RULES))}")
     offloaded = [name for name in config.edges.enabled if name in config.edges.parallel_rules
                  and _builtin(RULES[name])] if pool is not None and len(concepts) >= config.edges.parallel_min_concepts else []
-    remote = pool.submit(infer_with, offloaded, concepts, entries, config) if offloaded else None
+    remote = submit(pool, infer_with, offloaded, concepts, entries, config) if offloaded else None
+    if remote is None:  # nothing to hand over, or no worker to take it
+        offloaded = []
     local = [name for name in config.edges.enabled if name not in offloaded]
     try:
         edges = infer_with(local, concepts, entries, config)
         if remote is not None:
-            edges += remote.result()
+            try:
+                edges += remote.result()
+            except POOL_FAILURES:  # the worker died (out of memory?): its rules run here
+                edges += infer_with(offloaded, concepts, entries, config)
     except BaseException:
         if remote is not None:
             remote.cancel()

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
 from pyoxigraph import RdfFormat, parse, serialize
 
 from kg.exporters.rdf_terms import RDF_TYPE, RDF_TYPE_IRI
-from kg.workers import start_pool, stop_pool
+from kg.errors import KgError
+from kg.workers import POOL_FAILURES, start_pool, stop_pool, submit
 
 FORMATS = {
     "ttl": RdfFormat.TURTLE,
@@ -187,13 +188,15 @@ class Conversions:
             # workers take a few tenths of a second to start: let them do it while the
             # first file is written rather than after
             for _ in range(workers):
-                self.pool.submit(_ready)
+                submit(self.pool, _ready)
 
     def add(self, ntriples: Path, target: Path, extension: str, prefixes: dict[str, str]) -> None:
-        if self.workers < 2 or ntriples.stat().st_size < self.parallel_bytes or not self._started():
+        future = None
+        if self.workers > 1 and ntriples.stat().st_size >= self.parallel_bytes and self._started():
+            future = submit(self.pool, convert, ntriples, target, extension, prefixes)
+        if future is None:  # small, or no worker to be had: here
             convert(ntriples, target, extension, prefixes)
             return
-        future = self.pool.submit(convert, ntriples, target, extension, prefixes)
         self.producing[target] = future
         self.pending.append(future)
 
@@ -220,12 +223,15 @@ class Conversions:
         chained: Future = Future()
 
         def start(produced: Future) -> None:
+            if produced.cancelled():  # the build failed meanwhile
+                chained.cancel()
+                return
             if produced.exception() is not None:
                 chained.set_exception(produced.exception())
                 return
             try:
                 self.pool.submit(job, *args).add_done_callback(lambda ran: _copy_outcome(ran, chained))
-            except RuntimeError as error:  # the pool was shut down: the build failed meanwhile
+            except (RuntimeError, *POOL_FAILURES) as error:  # shut down, or a worker died
                 chained.set_exception(error)
 
         producer.add_done_callback(start)
@@ -241,6 +247,10 @@ class Conversions:
         try:
             for future in self.pending:
                 future.result()
+        except BrokenExecutor:
+            self.close(failed=True)
+            raise KgError("a worker process ended before its export was written (out of memory?)",
+                          hint="the previous exports are unchanged; run again with --jobs 1") from None
         except BaseException:
             self.close(failed=True)
             raise
@@ -269,7 +279,9 @@ def _ready() -> None:
 
 
 def _copy_outcome(source: Future, target: Future) -> None:
-    if source.exception() is not None:
+    if source.cancelled():
+        target.cancel()
+    elif source.exception() is not None:
         target.set_exception(source.exception())
     else:
         target.set_result(source.result())
