@@ -89,9 +89,15 @@ def default_scheme(name: str) -> Scheme:
         name=name,
         title=f"{name.replace('-', ' ').title()} vocabulary",
         description=f"A vocabulary built by kg from the glossary files of '{name}'.",
-        base_iri=DEFAULT_BASE_IRI.format(name=name),
+        base_iri=_default_base_iri(name),
         **dates,
     )
+
+
+def _default_base_iri(name: str) -> str:
+    """The name as it is where it makes an IRI; a slug of it where it cannot ("we ird")."""
+    base = DEFAULT_BASE_IRI.format(name=name)
+    return base if is_base_iri(base) else DEFAULT_BASE_IRI.format(name=slugify(name, "kg"))
 
 
 def load_manifest(path: Path) -> Plan:

@@ -303,6 +303,14 @@ def test_export_name_cannot_escape_the_output_folder(tmp_path, glossary_file, ca
     assert main(["build", str(good), "--out", str(out), "--name", "../../evil", "--quiet"]) == 2
     assert "not a plain file name" in capsys.readouterr().err
     assert not any(p.name.startswith("evil") for p in tmp_path.rglob("*"))
+    assert not (tmp_path / "deep").exists()  # refused before any folder was made
+
+
+def test_a_name_that_cannot_make_an_iri_gets_a_slug_in_it(tmp_path, glossary_file):
+    good = glossary_file("Widget: a small gadget.\n", "gadgets.txt")
+    out = tmp_path / "out"
+    assert main(["build", str(good), "--out", str(out), "--name", "my glossary", "--quiet"]) == 0
+    assert "<https://example.org/kg/my-glossary/>" in (out / "my glossary.skos.ttl").read_text(encoding="utf-8")
 
 
 def test_write_exports_is_the_atomic_writer(tmp_path):

@@ -76,17 +76,22 @@ def write_all(kg: KnowledgeGraph, folder: Path, names: list[str] | None = None,
     # The exporters make millions of short-lived groups the cyclic collector would scan for
     # nothing (a fifth of their time at 10,000 concepts).
     large = len(kg.concepts) >= config.export.start_workers_concepts
-    with without_gc_pauses(), Conversions(config.export.parallel_bytes, config.export.workers,
-                                          start_now=large) as conversions:
-        for exporter in exporters:
-            new = exporter.write(kg, folder, conversions)
-            written += new
-            for name in sorted(n for n in new if n.endswith(".ttl")) if validate else ():
-                profile = name.endswith(".skos.ttl") or not profile_written
-                checks.append(conversions.after(
-                    folder / name, check_written, folder / name, profile,
-                    config.validation.build_library_triples, config.validation.build_full_graph_bytes))
-        conversions.wait()
+    from kg.exporters.skos import forget_profile  # loaded by _chosen with the exporters
+
+    try:
+        with without_gc_pauses(), Conversions(config.export.parallel_bytes, config.export.workers,
+                                              start_now=large) as conversions:
+            for exporter in exporters:
+                new = exporter.write(kg, folder, conversions)
+                written += new
+                for name in sorted(n for n in new if n.endswith(".ttl")) if validate else ():
+                    profile = name.endswith(".skos.ttl") or not profile_written
+                    checks.append(conversions.after(
+                        folder / name, check_written, folder / name, profile,
+                        config.validation.build_library_triples, config.validation.build_full_graph_bytes))
+            conversions.wait()
+    finally:
+        forget_profile()  # the cached profile would keep this graph alive
     reports = sorted((check.result() for check in checks), key=lambda report: report.file)
     return sorted(set(written)), reports
 
@@ -96,6 +101,7 @@ def export(kg: KnowledgeGraph, out_dir: Path, names: list[str] | None = None,
     """Write all chosen exports into `out_dir`, all or none (kg.atomic); with `validate`, the
     reports of checking them (kg.validate.check_written)."""
     _chosen(names)  # an unknown name fails before anything is touched
+    check_name(kg.scheme.name)  # and so does a name that would climb out of the folder
     reports: list[Report] = []
 
     def write(staging: Path) -> list[str]:

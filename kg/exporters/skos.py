@@ -170,12 +170,19 @@ def _profile_of(kg: KnowledgeGraph) -> tuple[ConceptLinks, dict[str, Labels]]:
     """The links and labels of the last graph exported: both RDF exporters write the profile,
     and at 100,000 concepts computing them costs 2 s. Kept by identity (a KnowledgeGraph is
     frozen, and hashing one would read all of it)."""
-    if not _last_profile or _last_profile[0] is not kg:
-        _last_profile[:] = [kg, (concept_links(kg), export_labels(kg))]
-    return _last_profile[1]
+    if _last_profile and _last_profile[0] is kg:
+        return _last_profile[1]
+    profile = (concept_links(kg), export_labels(kg))
+    _last_profile[:] = [kg, profile]
+    return profile
 
 
 _last_profile: list = []
+
+
+def forget_profile() -> None:
+    """Drop the cached profile: it would keep the last exported graph alive."""
+    _last_profile.clear()
 
 
 def profile_labels(kg: KnowledgeGraph) -> dict[str, Labels]:
