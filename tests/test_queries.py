@@ -183,7 +183,7 @@ def expected_label_search(view: View, term: str) -> list[tuple]:
 
 def expected_label_words(view: View, term: str) -> list[tuple]:
     rows = [(view.iri(c.key), view.pref(c.key)) for c in view.kg.concepts
-            if term in {w for label in view.all_labels(c.key) for w in re.findall(r"\w+", label.casefold())}]
+            if term in {w for label in view.all_labels(c.key) for w in re.findall(r"[^\W_]+", label.casefold())}]
     return sorted(rows, key=lambda r: (r[1], r[0]))
 
 

@@ -69,7 +69,7 @@ def relation_lines(kg: KnowledgeGraph) -> dict[str, list[str]]:
     return lines
 
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # runs of letters and digits
 
 
 def label_words(*labels: str) -> list[str]:
