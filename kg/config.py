@@ -62,10 +62,12 @@ class EdgeConfig:
     parallel_rules: tuple[str, ...] = ("mentioned_in", "synonym")
     parallel_min_concepts: int = 2_000
     # Methods each rule may use (kg/edges/broader.py, metric_of.py); drop one to switch it off.
-    broader_methods: tuple[str, ...] = ("genus", "genus-modifier", "head", "such-as", "metric-class")
+    broader_methods: tuple[str, ...] = ("genus", "genus-modifier", "genus-activity", "head", "such-as",
+                                        "metric-class")
     metric_of_methods: tuple[str, ...] = ("metric-measures", "metric-label", "metric-nominal")
     # Confidence per method: how often, on the fixture and bundled glossaries, such a link held.
     genus_confidence: float = 0.9  # the genus phrase is a concept's label
+    genus_activity_confidence: float = 0.7  # "the process of analysing data" -> Data Analysis
     genus_stripped_confidence: float = 0.8  # …once its leading modifiers are dropped
     genus_light_confidence: float = 0.65  # "an approach to X": X, through a light noun
     genus_modifier_confidence: float = 0.6  # "a quality assurance philosophy": Quality Assurance

@@ -130,6 +130,22 @@ def test_a_genus_of_manner_links_the_concept_its_modifier_names():
     assert found == {("zero-defects", "quality-assurance"): "genus-modifier"}
 
 
+def test_a_genus_naming_an_activity_by_its_verb_links_the_activitys_concept():
+    # a laboratory glossary: the activities are named by "the process of V-ing O"
+    found = pairs(*glossary(
+        ("Mixture Separation", "Any process that divides a mixture into its components."),
+        ("Chromatography", "A technique for separating mixtures by how fast their parts travel."),
+        ("Distillation", "The process of separating liquid mixtures by boiling and condensing."),
+        ("Filtration", "The process of separating solids from a liquid through a porous layer."),
+        ("Titration", "The process of adding a reagent until a reaction is complete."),
+        ("Sample", "A small amount of a material taken for testing."),
+    ))
+    activity = {pair for pair, method in found.items() if method == "genus-activity"}
+    # the object takes part: "separating mixtures" is Mixture Separation, "separating solids"
+    # is not, and no concept names the adding of a reagent
+    assert activity == {("chromatography", "mixture-separation"), ("distillation", "mixture-separation")}
+
+
 def test_head_with_an_inner_modifier_left_out():
     found = pairs(*glossary(
         ("Customer Service", "Help a company gives its customers."),

@@ -16,6 +16,9 @@
   response provided by an agent".
 - genus-modifier: a genus that says how, not what ("a quality assurance philosophy", "a customer
   service approach") -> the concept its modifier names.
+- genus-activity: a genus that names an activity by a verb ("the process of analysing data",
+  "tools and techniques for analysing data") -> the concept its nominalisation names (Data
+  Analysis; kg.edges.nominal), where the glossary has one.
 - such-as: Hearst's pattern in any definition, "channels such as live chat and email" -> Live
   Chat is a kind of Channels.
 - metric-class: a metric (see metric_of.metric_signal) -> the glossary's own "Metric" concept.
@@ -34,12 +37,17 @@ from kg.edges import Rule, register
 from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex, genera,
                             match_key, normalise_words, sentences)
 from kg.edges.metric_of import metric_genus, metric_keys
+from kg.edges.nominal import VerbPhraseLinker, clause_words, verb_phrases
 from kg.model import BROADER, Concept, Edge, Entry, Evidence
 
 # Genus heads that say how rather than what: "a quality assurance philosophy", "a customer
 # service approach" — the modifier names what the term is a kind of.
 MANNER_HEADS = frozenset(
     "philosophy approach strategy methodology practice technique method principle discipline".split())
+# Genus heads of an activity told by its verb: "the process of analysing data", "tools and
+# techniques for analysing data" — the term is a kind of the activity (Data Analysis).
+ACTIVITY_HEADS = frozenset("process practice act art method technique tool procedure".split())
+_ACTIVITY_VERB = re.compile(r"^(?:of|for)\s+(?P<rest>\w+ing\b.*)", re.IGNORECASE)
 # "channels such as live chat, email or phone": each example is a kind of the phrase before.
 _SUCH_AS = re.compile(r",?\s*(?P<cue>\b(?:such as|including|for example|for instance|like)\b|"
                       r"\be\.g\.),?\s*", re.IGNORECASE)
@@ -321,18 +329,43 @@ def _such_as_edges(concept: Concept, found: list[tuple[str, Genus]], entries: di
     return edges
 
 
+def _activity_edges(concept: Concept, found: list[tuple[str, Genus]], linker: VerbPhraseLinker,
+                    config: Config) -> list[Edge]:
+    """"Business Intelligence: tools and techniques for analysing customer service data" -> Data
+    Analysis: the activity a genus of manner names by its verb, where a concept is labelled by
+    the verb's nominalisation after (part of) its object."""
+    edges = []
+    for entry_id, genus in found:
+        if genus.head not in ACTIVITY_HEADS and not (genus.words and genus.words[0] in ACTIVITY_HEADS
+                                                     and not genus.conjuncts):
+            continue  # "tools and techniques" has no conjuncts to link, its first word tells
+        match = _ACTIVITY_VERB.match(genus.after.strip())
+        if match is None:
+            continue
+        for verb, obj in verb_phrases(clause_words(match["rest"]), verb_known=True):
+            link = linker.link(verb, obj, exclude=concept.key)
+            if link is not None and link[1]:  # the object took part: "analysing data" -> Data Analysis
+                edges.append(Edge(BROADER, concept.key, link[0], Evidence(
+                    "genus-activity", config.edges.genus_activity_confidence, genus.sentence, entry_id)))
+                break
+    return edges
+
+
 def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) -> list[Edge]:
     methods = config.edges.broader_methods
     index = LabelIndex(concepts)
     found = {c.key: genera(c, entries) for c in concepts}
     signals = metric_keys(concepts, entries)
     metric_set = set(signals)  # once: a copy per concept made this stage quadratic
+    activities = VerbPhraseLinker(index)
     candidates: list[Edge] = []
     for concept in concepts:
         if "genus" in methods:
             candidates += _genus_edges(concept, found[concept.key], index, config)
         if "such-as" in methods:
             candidates += _such_as_edges(concept, found[concept.key], entries, index, config)
+        if "genus-activity" in methods:
+            candidates += _activity_edges(concept, found[concept.key], activities, config)
         if "head" in methods and not concept.provisional:
             for target, label in _label_heads(concept, index):
                 edge = _head_edge(concept, target, label, found[concept.key], found.get(target, []),
