@@ -61,6 +61,9 @@ class EdgeConfig:
     # the concepts over costs more than the rules.
     parallel_rules: tuple[str, ...] = ("mentioned_in", "synonym")
     parallel_min_concepts: int = 2_000
+    # kg build starts that worker only for glossaries of this much text (about 5,000 terms):
+    # below it the rules take less time than starting a worker.
+    worker_input_bytes: int = 1_000_000
     # Methods each rule may use (kg/edges/broader.py, metric_of.py); drop one to switch it off.
     broader_methods: tuple[str, ...] = ("genus", "genus-modifier", "genus-activity", "head", "such-as",
                                         "metric-class")

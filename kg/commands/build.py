@@ -72,21 +72,9 @@ def run(args: argparse.Namespace) -> int:
     skip = any(p.is_dir() for p in paths)
     decisions = load_decisions(Path(args.decisions)) if args.decisions else None
     iris_lock = lock_path_for(plan.manifest, Path(args.iris) if args.iris else None)
-    # A large build starts its worker now: it is ready (an interpreter and the edge rules'
-    # libraries) by the time the single-threaded reading and concepts stages are done.
-    pool = start_pool(1) if args.jobs > 1 and _input_bytes(plan) >= WARM_INPUT_BYTES else None
-    try:
-        if pool is not None and submit(pool, _ready_for_edges) is None:
-            stop_pool(pool, at_once=True)  # no worker to be had: the rules run here
-            pool = None
-        kg = build(plan, BuildOptions(forced_format=args.format, skip_bad_files=skip, progress=progress,
-                                      decisions=decisions, iris_lock=iris_lock, pool=pool))
-    except BaseException:
-        if pool is not None:
-            stop_pool(pool, at_once=True)
-        raise
-    if pool is not None:
-        stop_pool(pool)  # before the export: its memory goes back for the export's own workers
+    options = BuildOptions(forced_format=args.format, skip_bad_files=skip, progress=progress,
+                           decisions=decisions, iris_lock=iris_lock)
+    kg = _build(plan, options, args.jobs)
     # What tools will import must import cleanly: the checks run on the files as written,
     # alongside the export, and the build exits 1 if they fail.
     with progress.stage("export and validate"):
@@ -108,8 +96,28 @@ def run(args: argparse.Namespace) -> int:
     return 0 if all(report.ok for report in reports) else 1
 
 
-# About 5,000 terms of glossary text: below it the rules take less than starting a worker.
-WARM_INPUT_BYTES = 1_000_000
+def _build(plan, options: BuildOptions, jobs: int):
+    """kg.pipeline.build, with a worker for the edge rules when the glossaries are large.
+
+    The worker is started before reading, so that it is ready (an interpreter and the rules'
+    libraries) by the time the single-threaded reading and concepts stages are done; it is
+    stopped before the export, whose own workers get its memory back.
+    """
+    large = _input_bytes(plan) >= options.config.edges.worker_input_bytes
+    pool = start_pool(1) if jobs > 1 and large else None
+    if pool is not None and submit(pool, _ready_for_edges) is None:
+        stop_pool(pool, at_once=True)  # no worker to be had: the rules run here
+        pool = None
+    try:
+        return build(plan, replace(options, pool=pool))
+    except BaseException:
+        if pool is not None:
+            stop_pool(pool, at_once=True)
+            pool = None
+        raise
+    finally:
+        if pool is not None:
+            stop_pool(pool)
 
 
 def _input_bytes(plan) -> int:
