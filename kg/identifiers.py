@@ -271,7 +271,9 @@ def assign_keys(concepts: Iterable[Concept], lock: IriLock | None = None,
 def _assign_keys(concepts: Iterable[Concept], lock: IriLock,
                  definitions: Mapping[str, str] | None) -> list[Concept]:
     ordered = sorted(concepts, key=_concept_order)
-    identities = [identity(c, definitions) for c in ordered]
+    # Identities are only compared with a lock's: a first build has none to compare with
+    # (at 100,000 concepts they cost over a second).
+    identities = [identity(c, definitions) for c in ordered] if lock.slugs else []
     assigned = _match(identities, ordered, lock)
     reserved = set(lock.slugs)  # a retired slug is never minted again for another concept
     suffixes = _Suffixes(reserved)
