@@ -48,6 +48,23 @@ def test_a_subject_split_over_adjacent_groups_is_written_as_one():
     assert out.getvalue().decode("utf-8") == _line(s, P, '"1"') + _line(s, Q, '"2"')
 
 
+def test_a_block_is_written_as_given_among_sorted_groups():
+    a, b, c = "<https://example.org/a>", "<https://example.org/b>", "<https://example.org/c>"
+    block = _line(b, P, '"1"') + _line(b, Q, '"2"')
+    out = io.BytesIO()
+    count = write_ntriples([(a, [_line(a, Q, '"x"'), _line(a, P, '"y"')]), (b, block), (c, [_line(c, P, '"z"')])], out)
+    assert out.getvalue().decode("utf-8") == _line(a, P, '"y"') + _line(a, Q, '"x"') + block + _line(c, P, '"z"')
+    assert count == 5
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_a_block_shares_its_subject_with_no_other_group(before):
+    s = "<https://example.org/s>"
+    groups = [(s, [_line(s, P, '"1"')]), (s, _line(s, Q, '"2"'))]
+    with pytest.raises(ValueError, match="block"):
+        write_ntriples(groups if before else groups[::-1], io.BytesIO())
+
+
 def test_groups_out_of_order_are_a_bug_not_a_silent_misorder():
     with pytest.raises(ValueError, match="out of order"):
         write_ntriples([("<https://b>", []), ("<https://a>", [])], io.BytesIO())

@@ -94,12 +94,14 @@ def source_groups(kg: KnowledgeGraph) -> list[Group]:
 
 
 def entry_groups(kg: KnowledgeGraph) -> Iterator[Group]:
+    """Each entry as a block (rdf_write.Group): an entry's IRI is its own, so no other group
+    adds to it."""
     scheme = kg.scheme
     languages = {s.key: s.language for s in kg.sources}
-    defined_by: dict[str, list[str]] = defaultdict(list)
+    defined_by: dict[str, set[str]] = defaultdict(set)
     for concept in kg.concepts:
         for entry_id in concept.entries:
-            defined_by[entry_id].append(concept.key)
+            defined_by[entry_id].add(concept.key)
     entry_class, headword, line, defines, value, source = (
         kg_node("Entry"), kg_node("headword"), kg_node("line"), kg_node("defines"), ns("rdf", "value"),
         dct("source"))
@@ -114,10 +116,12 @@ def entry_groups(kg: KnowledgeGraph) -> Iterator[Group]:
         if entry.headword is not None:
             lines.append(f"{node} {headword} {plain(entry.headword)} .\n")
         lines += [f"{node} {defines} <{concept_iri(scheme, key)}> .\n" for key in defined_by[entry.id]]
-        yield node, lines
+        lines.sort()  # distinct: one line per predicate, and the defined concepts a set
+        yield node, "".join(lines)
 
 
 def evidence_groups(kg: KnowledgeGraph) -> Iterator[Group]:
+    """Each edge's evidence node as a block (rdf_write.Group): its IRI is made unique below."""
     scheme = kg.scheme
     keys = {c.key for c in kg.concepts}
     entry_ids = {e.id for e in kg.entries}
@@ -134,22 +138,30 @@ def evidence_groups(kg: KnowledgeGraph) -> Iterator[Group]:
             slug = f"{slug}-{used[slug]}"
         named.append((iri(evidence_iri(scheme, slug)), edge))
     named.sort(key=lambda pair: pair[0])
-    evidence_class, subject, predicate_term, object_term = (
-        kg_node("Evidence"), ns("rdf", "subject"), ns("rdf", "predicate"), ns("rdf", "object"))
-    confidence, method, quote, derived = (
-        kg_node("confidence"), kg_node("method"), kg_node("quote"), ns("prov", "wasDerivedFrom"))
+    # Each predicate once per node: the lines in the order of their predicates are the lines
+    # sorted, so one template per shape (with or without the entry) writes a node in one call.
+    fields = {"type": (RDF_TYPE, "{kind}"), "subject": (ns("rdf", "subject"), "<{source}>"),
+              "predicate": (ns("rdf", "predicate"), "{predicate}"),
+              "object": (ns("rdf", "object"), "<{target}>"),
+              "confidence": (kg_node("confidence"), "{confidence}"),
+              "method": (kg_node("method"), "{method}"), "quote": (kg_node("quote"), "{quote}"),
+              "entry": (ns("prov", "wasDerivedFrom"), "<{entry}>")}
+
+    def template(names: list[str]) -> str:
+        return "".join(f"{{node}} {predicate} {value} .\n"
+                       for predicate, value in sorted(fields[name] for name in names))
+
+    without_entry = template([name for name in fields if name != "entry"])
+    with_entry = template(list(fields))
+    evidence_class = kg_node("Evidence")
     for node, edge in named:
         evidence = edge.evidence
-        lines = [f"{node} {RDF_TYPE} {evidence_class} .\n",
-                 f"{node} {subject} <{concept_iri(scheme, edge.source)}> .\n",
-                 f"{node} {predicate_term} {edge_predicate(edge.kind)} .\n",
-                 f"{node} {object_term} <{concept_iri(scheme, edge.target)}> .\n",
-                 f"{node} {confidence} {decimal(evidence.confidence)} .\n",
-                 f"{node} {method} {plain(evidence.method)} .\n",
-                 f"{node} {quote} {plain(evidence.quote)} .\n"]
-        if evidence.entry is not None and evidence.entry in entry_ids:
-            lines.append(f"{node} {derived} <{entry_iri(scheme, evidence.entry)}> .\n")
-        yield node, lines
+        derived = evidence.entry is not None and evidence.entry in entry_ids
+        yield node, (with_entry if derived else without_entry).format(
+            node=node, kind=evidence_class, source=concept_iri(scheme, edge.source),
+            predicate=edge_predicate(edge.kind), target=concept_iri(scheme, edge.target),
+            confidence=decimal(evidence.confidence), method=plain(evidence.method),
+            quote=plain(evidence.quote), entry=entry_iri(scheme, evidence.entry) if derived else "")
 
 
 def full_groups(kg: KnowledgeGraph) -> Iterator[Group]:
