@@ -96,6 +96,9 @@ class EdgeConfig:
 class ReaderConfig:
     # a text line longer than this is not a glossary line (minified HTML, a data dump): refused
     max_line_chars: int = 100_000
+    # With a worker (kg build on large input), files are read in two processes once there is
+    # this much to read: under it, reading (about 6 MB/s) takes less than starting the worker.
+    parallel_bytes: int = 4_000_000
 
 
 @dataclass(frozen=True)

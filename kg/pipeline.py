@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +23,9 @@ from kg.identifiers import assign_keys, lock_path_for, read_lock
 from kg.manifest import Plan
 from kg.model import Entry, Finding, KnowledgeGraph, Source
 from kg.progress import Progress
-from kg.readers import extract
+from kg.readers import Extraction, extract
 from kg.readers.decode import read_document
+from kg.workers import POOL_FAILURES, submit
 
 
 @dataclass
@@ -38,7 +39,8 @@ class BuildOptions:
     decisions: Decisions | None = None
     # The IRI lock (kg.identifiers); None takes the iris.lock beside the manifest, if any.
     iris_lock: Path | None = None
-    # Worker processes (kg.workers) for the edge rules that can run apart; None runs all here.
+    # A worker process (kg.workers) for reading files and for the edge rules that can run
+    # apart; None does everything here.
     pool: Executor | None = None
 
 
@@ -46,23 +48,67 @@ def read_sources(plan: Plan, options: BuildOptions) -> tuple[list[Source], list[
     sources: list[Source] = []
     entries: list[Entry] = []
     findings: list[Finding] = []
-    for source, file in plan.sources:
-        try:
-            document = read_document(source, file)
-            result = extract(document, options.forced_format)
-        except InputError as error:
+    for (source, _), outcome in zip(plan.sources, _read_all(plan.sources, options)):
+        if isinstance(outcome, InputError):
             if not options.skip_bad_files:
-                raise
-            findings.append(Finding("skipped-file", f"skipped: {error.message}", source=source.path))
+                raise outcome
+            findings.append(Finding("skipped-file", f"skipped: {outcome.message}", source=source.path))
             continue
         sources.append(source)
-        entries.extend(result.entries)
-        findings.extend(result.findings)
+        entries.extend(outcome.entries)
+        findings.extend(outcome.findings)
     if not entries:
         raise InputError("no glossary entries found in any input",
                          path=", ".join(s.path for s, _ in plan.sources),
                          hint="check the files, or force a layout with --format")
     return sources, entries, findings
+
+
+def read_one(source: Source, file: Path, forced_format: str | None) -> Extraction | InputError:
+    """One glossary file read and extracted. Its InputError is returned rather than raised, so
+    that one from a worker comes back as it is and the caller decides (skip, or fail)."""
+    try:
+        return extract(read_document(source, file), forced_format)
+    except InputError as error:
+        return error
+
+
+def _read_all(files: list[tuple[Source, Path]], options: BuildOptions) -> list[Extraction | InputError]:
+    """Every file's `read_one`, in plan order. With a worker (options.pool) and enough to read,
+    the worker takes the largest file left while this process reads the smallest: files are
+    independent, and the two meet in the middle however their sizes and start-up differ."""
+    outcomes: dict[int, Extraction | InputError] = {}
+    sizes = [_size(file) for _, file in files]
+    pool = options.pool if sum(sizes) >= options.config.readers.parallel_bytes else None
+    left = sorted(range(len(files)), key=lambda i: (-sizes[i], i))  # largest first
+    remote: tuple[int, Future] | None = None
+    while left or remote is not None:
+        if remote is not None and (remote[1].done() or not left):
+            index, future = remote
+            try:
+                outcomes[index] = future.result()
+            except POOL_FAILURES:  # the worker died (out of memory?): read it here
+                outcomes[index] = read_one(*files[index], options.forced_format)
+            remote = None
+        if pool is not None and remote is None and len(left) > 1:
+            index = left.pop(0)
+            future = submit(pool, read_one, *files[index], options.forced_format)
+            if future is None:  # no worker to be had
+                left.insert(0, index)
+                pool = None
+            else:
+                remote = (index, future)
+        if left:
+            index = left.pop()
+            outcomes[index] = read_one(*files[index], options.forced_format)
+    return [outcomes[i] for i in range(len(files))]
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:  # read_one reports it
+        return 0
 
 
 def build(plan: Plan, options: BuildOptions | None = None) -> KnowledgeGraph:
