@@ -164,6 +164,15 @@ def test_iris_are_deterministic_slugs_under_the_base():
     assert all(s.startswith(base) or s == base.rstrip("/") for s in subjects)
 
 
+def test_the_full_graph_does_not_depend_on_the_order_of_the_edges():
+    # repeated evidence slugs ("…-2") are numbered by the evidence, not by where an edge sits
+    from dataclasses import replace
+
+    from kg.exporters.rdf import full_document
+    kg = sample_graph("astronomy")
+    assert full_document(replace(kg, edges=tuple(reversed(kg.edges)))) == full_document(kg)
+
+
 def test_two_renders_are_byte_identical():
     from kg.exporters import render_all
     assert render_all(sample_graph("bundled"), ["rdf", "skos"]) == rendered("bundled")

@@ -18,6 +18,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ from kg.exporters.rdf_terms import (
 )
 from kg.exporters.rdf_write import Conversions, Group, write_ntriples
 from kg.exporters.skos import prefixes_for, profile_labels, skos_groups
-from kg.model import BROADER, SYNONYM, KnowledgeGraph
+from kg.model import BROADER, SYNONYM, Edge, KnowledgeGraph
 from kg.vocabulary import EDGE_PROPERTY
 
 if TYPE_CHECKING:
@@ -124,20 +125,18 @@ def evidence_groups(kg: KnowledgeGraph) -> Iterator[Group]:
     """Each edge's evidence node as a block (rdf_write.Group): its IRI is made unique below."""
     scheme = kg.scheme
     keys = {c.key for c in kg.concepts}
-    entry_ids = {e.id for e in kg.entries}
-    used: dict[str, int] = {}
-    ordered = sorted(kg.edges, key=lambda e: (e.source, e.kind, e.target, e.evidence.method,
-                                              -e.confidence, e.evidence.quote, e.evidence.entry or ""))
-    named = []  # (node, edge): slugs follow the order above, so repeats number the same way
-    for edge in ordered:
-        if edge.source == edge.target or not {edge.source, edge.target} <= keys:
-            continue
-        slug = evidence_slug(edge)
-        used[slug] = used.get(slug, 0) + 1
-        if used[slug] > 1:
-            slug = f"{slug}-{used[slug]}"
-        named.append((iri(evidence_iri(scheme, slug)), edge))
-    named.sort(key=lambda pair: pair[0])
+    entry_iris = {e.id: entry_iri(scheme, e.id) for e in kg.entries}
+    by_slug: dict[str, list[Edge]] = {}
+    for edge in kg.edges:
+        if edge.source != edge.target and edge.source in keys and edge.target in keys:
+            by_slug.setdefault(evidence_slug(edge), []).append(edge)
+    named = []  # (node, edge)
+    for slug, edges in by_slug.items():
+        if len(edges) > 1:  # the same link by the same method twice: numbered in a fixed order
+            edges.sort(key=_evidence_order)
+        named += [(iri(evidence_iri(scheme, f"{slug}-{n}" if n > 1 else slug)), edge)
+                  for n, edge in enumerate(edges, 1)]
+    named.sort(key=itemgetter(0))
     # Each predicate once per node: the lines in the order of their predicates are the lines
     # sorted, so one template per shape (with or without the entry) writes a node in one call.
     fields = {"type": (RDF_TYPE, "{kind}"), "subject": (ns("rdf", "subject"), "<{source}>"),
@@ -156,12 +155,18 @@ def evidence_groups(kg: KnowledgeGraph) -> Iterator[Group]:
     evidence_class = kg_node("Evidence")
     for node, edge in named:
         evidence = edge.evidence
-        derived = evidence.entry is not None and evidence.entry in entry_ids
-        yield node, (with_entry if derived else without_entry).format(
+        entry = entry_iris.get(evidence.entry) if evidence.entry is not None else None
+        yield node, (without_entry if entry is None else with_entry).format(
             node=node, kind=evidence_class, source=concept_iri(scheme, edge.source),
             predicate=edge_predicate(edge.kind), target=concept_iri(scheme, edge.target),
             confidence=decimal(evidence.confidence), method=plain(evidence.method),
-            quote=plain(evidence.quote), entry=entry_iri(scheme, evidence.entry) if derived else "")
+            quote=plain(evidence.quote), entry=entry)
+
+
+def _evidence_order(edge: Edge) -> tuple:
+    evidence = edge.evidence
+    return (edge.source, edge.kind, edge.target, evidence.method, -edge.confidence, evidence.quote,
+            evidence.entry or "")
 
 
 def full_groups(kg: KnowledgeGraph) -> Iterator[Group]:
