@@ -126,9 +126,19 @@ def concept_groups(kg: KnowledgeGraph, links: ConceptLinks,
                    more: Callable[[str], list[str]] | None = None) -> Iterator[Group]:
     """Each concept's SKOS lines, concepts in IRI order; `more(key)` adds lines of its own
     (the full graph's relations and flags)."""
+    for node, key, lines in _concept_lines(kg, links):
+        yield node, lines + more(key) if more is not None else lines
+
+
+def _concept_lines(kg: KnowledgeGraph, links: ConceptLinks) -> list[tuple[str, str, list[str]]]:
+    """(node, concept key, SKOS lines) of each concept in IRI order, made once per graph: both
+    RDF exporters write them (at 100,000 concepts, 1.5 s each time)."""
+    cached = _profile_of(kg)
+    if len(cached) > 2:
+        return cached[2]
     scheme = kg.scheme
     lang = scheme.language
-    labels = _profile_of(kg)[1]
+    labels = cached[1]
     top = set(links.top)
     scheme_node = iri(scheme_iri(scheme))
     entries = {e.id: e for e in kg.entries}
@@ -139,6 +149,7 @@ def concept_groups(kg: KnowledgeGraph, links: ConceptLinks,
     concept_class = skos("Concept")
     tables = [(skos(relation), table) for relation, table in (
         ("broader", links.broader), ("narrower", links.narrower), ("related", links.related))]
+    result = []
     for node, concept in sorted((nodes[c.key], c) for c in kg.concepts):
         key = concept.key
         lines = [f"{node} {RDF_TYPE} {concept_class} .\n", f"{node} {in_scheme} {scheme_node} .\n",
@@ -154,9 +165,10 @@ def concept_groups(kg: KnowledgeGraph, links: ConceptLinks,
             lines += [f"{node} {predicate} {nodes[b]} .\n" for b in table.get(key, ())]
         if key in top:
             lines.append(f"{node} {top_of} {scheme_node} .\n")
-        if more is not None:
-            lines += more(key)
-        yield node, lines
+        result.append((node, key, lines))
+    if _last_profile and _last_profile[0] is kg:
+        _last_profile[1] = (*cached, result)
+    return result
 
 
 def skos_groups(kg: KnowledgeGraph, more: Callable[[str], list[str]] | None = None) -> Iterator[Group]:
@@ -166,10 +178,10 @@ def skos_groups(kg: KnowledgeGraph, more: Callable[[str], list[str]] | None = No
                        key=lambda group: group[0])
 
 
-def _profile_of(kg: KnowledgeGraph) -> tuple[ConceptLinks, dict[str, Labels]]:
-    """The links and labels of the last graph exported: both RDF exporters write the profile,
-    and at 100,000 concepts computing them costs 2 s. Kept by identity (a KnowledgeGraph is
-    frozen, and hashing one would read all of it)."""
+def _profile_of(kg: KnowledgeGraph) -> tuple:
+    """The links and labels of the last graph exported, and its concepts' lines once made:
+    both RDF exporters write the profile, and at 100,000 concepts computing them costs 2 s.
+    Kept by identity (a KnowledgeGraph is frozen, and hashing one would read all of it)."""
     if _last_profile and _last_profile[0] is kg:
         return _last_profile[1]
     profile = (concept_links(kg), export_labels(kg))
