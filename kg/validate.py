@@ -23,6 +23,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,20 +168,10 @@ class _Index:
 
     def __init__(self) -> None:
         self.by_property: dict[str, dict[str, list]] = {}
+        self.valued: set[str] = set()  # the properties with an object that is no IRI or blank node
         self.count = 0
         self._members: dict[str, set[str]] | None = None
         self._values: dict[tuple[str, str], set[str]] = {}
-
-    def add(self, subject: str, predicate: str, obj) -> None:
-        subjects = self.by_property.get(predicate)
-        if subjects is None:
-            subjects = self.by_property[predicate] = {}
-        objects = subjects.get(subject)
-        if objects is None:
-            subjects[subject] = [obj]
-        else:
-            objects.append(obj)
-        self.count += 1
 
     def subjects(self, predicate: str) -> dict[str, list]:
         return self.by_property.get(predicate, {})
@@ -209,7 +200,7 @@ class _Index:
             self._members = defaultdict(set)
             for subject, types in self.subjects(RDF_TYPE).items():
                 for value in types:
-                    self._members[_value(value)].add(subject)
+                    self._members[value if type(value) is str else _value(value)].add(subject)
         return self._members.get(class_iri, set())
 
     def typed(self, value: str, class_iri: str) -> bool:
@@ -264,43 +255,52 @@ def _rdflib_term(term):
     return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
 
 
-def _index(triples: Iterable[pyoxigraph.Triple]) -> _Index:
+def _index(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad]) -> _Index:
+    """The triples (or the parser's quads, graph names aside) as an `_Index`.
+
+    Each IRI is kept as one string object however often it occurs: the checks look concepts
+    up in dictionaries a million times, and a key that is the very object stored needs no
+    comparison of characters."""
     index = _Index()
+    by_property, valued = index.by_property, index.valued
+    named, blank = pyoxigraph.NamedNode, pyoxigraph.BlankNode
+    same: dict[str, str] = {}
+    subject = ""
+    count = 0
     for triple in triples:
-        index.add(triple.subject.value, triple.predicate.value, _object(triple.object))
+        predicate = triple.predicate.value
+        obj = triple.object
+        kind = type(obj)
+        if kind is named:
+            obj = obj.value
+            obj = same.setdefault(obj, obj)
+        elif kind is blank:
+            obj = _Blank(obj.value)
+        else:
+            valued.add(predicate)
+        subjects = by_property.get(predicate)
+        if subjects is None:
+            subjects = by_property[predicate] = {}
+        value = triple.subject.value
+        if value != subject:  # a subject's triples come together in Turtle
+            subject = same.setdefault(value, value)
+        objects = subjects.get(subject)
+        if objects is None:
+            subjects[subject] = [obj]
+        else:
+            objects.append(obj)
+        count += 1
+    index.count = count
     return index
 
 
 def _parse_index(content: bytes, syntax: str, name: str) -> _Index:
     """`_index(parse_triples(...))` without the list of triples: the parser's terms are read once
     and dropped, which at a million triples saves more than a second."""
-    index = _Index()
-    by_property = index.by_property
-    named, blank = pyoxigraph.NamedNode, pyoxigraph.BlankNode
-    count = 0
     try:
-        for quad in pyoxigraph.parse(content, format=_PYOXIGRAPH_FORMATS[syntax]):
-            obj = quad.object
-            kind = type(obj)
-            if kind is named:
-                obj = obj.value
-            elif kind is blank:
-                obj = _Blank(obj.value)
-            predicate = quad.predicate.value
-            subjects = by_property.get(predicate)
-            if subjects is None:
-                subjects = by_property[predicate] = {}
-            subject = quad.subject.value
-            objects = subjects.get(subject)
-            if objects is None:
-                subjects[subject] = [obj]
-            else:
-                objects.append(obj)
-            count += 1
+        return _index(pyoxigraph.parse(content, format=_PYOXIGRAPH_FORMATS[syntax]))
     except (SyntaxError, ValueError) as error:
         raise _syntax_error(error, syntax, name) from None
-    index.count = count
-    return index
 
 
 # ---------------------------------------------------------------- the profile checks
@@ -339,6 +339,28 @@ def _links(index: _Index, concepts: set[str], properties: set[str]) -> dict[str,
     return links
 
 
+def _parents(index: _Index, concepts: set[str], up: set[str], down: set[str]) -> dict[str, set[str]]:
+    """Each concept's broader concepts, whichever end states the link: a concept's `up` objects
+    and the concepts whose `down` objects it is (IRIs and blank nodes only)."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for prop in up:
+        for child, objects in index.subjects(prop).items():
+            if child in concepts:
+                if prop not in index.valued:
+                    parents[child].update(objects)
+                    continue
+                for obj in objects:
+                    if isinstance(obj, str):
+                        parents[child].add(obj)
+    for prop in down:
+        for parent, objects in index.subjects(prop).items():
+            if parent in concepts:
+                for child in objects:
+                    if isinstance(child, str):
+                        parents[child].add(parent)
+    return parents
+
+
 def _reach(start: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
     seen: set[str] = set()
     stack = list(start)
@@ -353,9 +375,7 @@ def _reach(start: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
 def _acyclic(parents: dict[str, set[str]]) -> bool:
     """Kahn's peeling, children first: linear and unsorted, where Tarjan's search sorts every
     node's parents to report its cycles in a stable order (run only when there is one)."""
-    waiting = Counter()  # each node's children not yet peeled
-    for direct in parents.values():
-        waiting.update(direct)
+    waiting = Counter(chain.from_iterable(parents.values()))  # each node's children not yet peeled
     ready = [node for node in parents if node not in waiting]
     peeled = 0
     while ready:
@@ -481,16 +501,9 @@ def _profile_problems(index: _Index, ontology: Iterable[pyoxigraph.Triple] = ())
     problems += _provenance_problems(index, concepts)
 
     supers = _super_properties(index, ontology)
-    broader = _links(index, concepts, _sub_properties(supers, SKOS + "broader")
-                     | _sub_properties(supers, SKOS + "broaderTransitive"))
-    narrower = _links(index, concepts, _sub_properties(supers, SKOS + "narrower")
-                      | _sub_properties(supers, SKOS + "narrowerTransitive"))
-    parents: dict[str, set[str]] = defaultdict(set)
-    for child, targets in broader.items():
-        parents[child] |= targets
-    for parent, children in narrower.items():
-        for child in children:
-            parents[child].add(parent)
+    parents = _parents(index, concepts,
+                       _sub_properties(supers, SKOS + "broader") | _sub_properties(supers, SKOS + "broaderTransitive"),
+                       _sub_properties(supers, SKOS + "narrower") | _sub_properties(supers, SKOS + "narrowerTransitive"))
 
     cycles = _cycles(parents)
     for component in cycles:
@@ -504,11 +517,17 @@ def _profile_problems(index: _Index, ontology: Iterable[pyoxigraph.Triple] = ())
                 problems.append(Problem("S27", f"<{a}> is related to <{b}>, which a broader chain also joins"))
 
     problems += _inverse_problems(index, concepts, schemes)
-    problems += _reachability_problems(index, concepts, ordered, schemes, parents)
+    problems += _reachability_problems(index, concepts, schemes, parents)
     if not cycles:
         # a concept with one parent has no other chain to it
-        implied = [(child, parent) for child, direct in parents.items() if len(direct) > 1 for parent in direct
-                   if any(parent in ancestors(other) for other in direct if other != parent)]
+        implied = []
+        for child, direct in parents.items():
+            if len(direct) > 1:
+                for parent in direct:
+                    for other in direct:
+                        if other != parent and parent in ancestors(other):
+                            implied.append((child, parent))
+                            break
         for child, parent in sorted(implied):
             problems.append(Problem("redundancy", f"<{child}> broader <{parent}> is implied by "
                                     "a longer chain", "warning"))
@@ -591,15 +610,19 @@ def _label_problems(index: _Index, concepts: list[str]) -> list[Problem]:
     """Over `concepts` in order: the first of several sharing a label names it in the message."""
     problems = []
     owners: dict[tuple[str, str], list[str]] = defaultdict(list)
-    preferred = index.subjects(SKOS + "prefLabel")
-    others = index.subjects(SKOS + "altLabel").keys() | index.subjects(SKOS + "hiddenLabel").keys()
+    preferred, alternative = index.subjects(SKOS + "prefLabel"), index.subjects(SKOS + "altLabel")
+    hidden = index.subjects(SKOS + "hiddenLabel")
     for concept in concepts:
         prefs = preferred.get(concept)
-        if prefs and len(prefs) == 1 and isinstance(prefs[0], pyoxigraph.Literal) and concept not in others:
-            # the common case: one prefLabel and nothing it could clash with
+        if prefs and len(prefs) == 1 and isinstance(prefs[0], pyoxigraph.Literal) and concept not in hidden:
+            # the common case: one prefLabel and no altLabel repeating it, so nothing to report
             label = prefs[0]
-            owners[(label.language or "", " ".join(label.value.split()).casefold())].append(concept)
-            continue
+            value, language = label.value, label.language
+            alts = alternative.get(concept)
+            if alts is None or not any(isinstance(alt, pyoxigraph.Literal) and alt.value == value
+                                       and alt.language == language for alt in alts):
+                owners[(language or "", " ".join(value.split()).casefold())].append(concept)
+                continue
         prefs = _literals(index, concept, "prefLabel")
         if not prefs:
             problems.append(Problem("labels", f"<{concept}> has no prefLabel"))
@@ -631,22 +654,19 @@ def _label_problems(index: _Index, concepts: list[str]) -> list[Problem]:
 def _language_problems(index: _Index, subjects: set[str]) -> list[Problem]:
     # one pass over the literals finds the few subjects to report, then each is read in full
     suspects = set()
-    valid: dict[str, bool] = {}
+    valid: set[str] = set()  # the tags seen so far that match
     for prop in TEXT_PROPERTIES:
         for subject, objects in index.subjects(SKOS + prop).items():
             for literal in objects:
-                if not isinstance(literal, pyoxigraph.Literal):
-                    if prop == "definition":
-                        suspects.add(subject)
-                    continue
-                language = literal.language
-                if not language:
+                if isinstance(literal, pyoxigraph.Literal):
+                    language = literal.language
+                    if language in valid:
+                        continue
+                    if language and _LANGUAGE_TAG.match(language):
+                        valid.add(language)
+                        continue
                     suspects.add(subject)
-                    continue
-                ok = valid.get(language)
-                if ok is None:
-                    ok = valid[language] = bool(_LANGUAGE_TAG.match(language))
-                if not ok:
+                elif prop == "definition":
                     suspects.add(subject)
     problems = []
     for subject in sorted(suspects & subjects):
@@ -719,20 +739,24 @@ def _iri_problems(index: _Index, concepts: set[str], ordered: list[str], schemes
     return problems
 
 
+def _pairs(subjects: dict[str, list], reverse: bool = False) -> set[tuple[str, str]]:
+    """(subject, object value), or (object value, subject), for every triple of one property."""
+    if reverse:
+        return {(obj if type(obj) is str else _value(obj), subject)
+                for subject, objects in subjects.items() for obj in objects}
+    return {(subject, obj if type(obj) is str else _value(obj)) for subject, objects in subjects.items() for obj in objects}
+
+
 _INVERSES = (("broader", "narrower"), ("narrower", "broader"), ("related", "related"))
 
 
 def _inverse_problems(index: _Index, concepts: set[str], schemes: list[str]) -> list[Problem]:
     # one pass over the links finds the few concepts to report, then each is read in full
-    suspects = set()
-    for prop, inverse in _INVERSES:
-        for concept, objects in index.subjects(SKOS + prop).items():
-            if concept in concepts:
-                for obj in objects:
-                    value = _value(obj)
-                    if value in concepts and not index.has_value(value, SKOS + inverse, concept):
-                        suspects.add(concept)
-                        break
+    broader, narrower = index.subjects(SKOS + "broader"), index.subjects(SKOS + "narrower")
+    related = index.subjects(SKOS + "related")
+    # (child, parent) stated by the child but not the parent, or by the parent only; likewise related
+    unanswered = (_pairs(broader) ^ _pairs(narrower, reverse=True)) | (_pairs(related) ^ _pairs(related, reverse=True))
+    suspects = {end for pair in unanswered if pair[0] in concepts and pair[1] in concepts for end in pair}
     for concept, tops_of in index.subjects(SKOS + "topConceptOf").items():
         if concept in concepts and not all(index.has_value(_value(scheme), SKOS + "hasTopConcept", concept)
                                            for scheme in tops_of):
@@ -756,7 +780,7 @@ def _inverse_problems(index: _Index, concepts: set[str], schemes: list[str]) -> 
     return problems
 
 
-def _reachability_problems(index: _Index, concepts: set[str], ordered: list[str], schemes: list[str],
+def _reachability_problems(index: _Index, concepts: set[str], schemes: list[str],
                            parents: dict[str, set[str]]) -> list[Problem]:
     problems = []
     tops: set[str] = set()
@@ -776,16 +800,19 @@ def _reachability_problems(index: _Index, concepts: set[str], ordered: list[str]
     reachable: set[str] = set()
     stack: list = list(tops)
     while stack:
-        node = _value(stack.pop())
+        node = stack.pop()
+        if type(node) is not str:
+            node = _value(node)
         if node not in reachable:
             reachable.add(node)
             if node in concepts:
                 stack.extend(narrower.get(node, ()))
     scheme_set = set(schemes)
     in_scheme = index.subjects(SKOS + "inScheme")
-    for concept in ordered:
+    placed = {concept for concept, objects in in_scheme.items() if objects[0] in scheme_set}
+    for concept in sorted((concepts - reachable) | (concepts - placed)):
         objects = in_scheme.get(concept, ())
-        if not (objects and objects[0] in scheme_set) and not any(_value(o) in scheme_set for o in objects):
+        if not any(_value(o) in scheme_set for o in objects):
             problems.append(Problem("orphans", f"<{concept}> is not skos:inScheme the scheme"))
         if concept not in reachable:
             problems.append(Problem("orphans", f"<{concept}> cannot be reached from a top concept "
