@@ -245,3 +245,78 @@ def test_a_build_rereads_a_large_full_graph_only_on_request(bundled_kg):
     assert reports[f"{name}.skos.ttl"].triples > 0 and "profile" not in dict(reports[f"{name}.skos.ttl"].skipped)
     assert "profile" in dict(reports[f"{name}.ttl"].skipped)
     assert f"`kg validate {name}.ttl` checks it" in build_summary(list(reports.values()))
+
+
+# Small graphs and their reports word for word, in order: the profile checks find their suspects
+# in one pass and then read each in full, and must say exactly what a plain reading of every
+# concept in order says (these are its reports).
+V = "https://example.org/v/"
+REPORTED = {
+    "chains": (
+        ':d a skos:Concept ; skos:prefLabel "D"@en ; skos:inScheme <https://example.org/v> ; skos:broader :b , :a . '
+        ':b skos:narrower :d . :a skos:narrower :d . :c skos:related :a . :a skos:related :c . '
+        ':c skos:scopeNote "sea" ; skos:definition [ rdf:value "x"@en ] ; skos:altLabel "B"@en , "C"@en .',
+        [("S13", f'<{V}c> has "C" as both prefLabel and altLabel', "violation"),
+         ("languages", f"<{V}c> has a skos:definition that is not a plain literal (TemaTres and SkoHub need one)",
+          "violation"),
+         ("languages", f'<{V}c> skos:scopeNote "sea" has no language tag', "violation"),
+         ("S27", f"<{V}a> is related to <{V}c>, which a broader chain also joins", "violation"),
+         ("S27", f"<{V}c> is related to <{V}a>, which a broader chain also joins", "violation"),
+         ("redundancy", f"<{V}d> broader <{V}a> is implied by a longer chain", "warning")]),
+    "cycle": (
+        ':a skos:broader :c . :c skos:narrower :a . :b skos:related :c , :e . :c skos:related :b . '
+        ':e a skos:Concept ; skos:prefLabel "c "@en ; skos:inScheme <https://example.org/v> .',
+        [("labels", f'<{V}c>, <{V}e> share the prefLabel "C"@en', "violation"),
+         ("cycles", f"broader cycle through {V}a → {V}b → {V}c", "violation"),
+         ("S27", f"<{V}b> is related to <{V}c>, which a broader chain also joins", "violation"),
+         ("S27", f"<{V}c> is related to <{V}b>, which a broader chain also joins", "violation"),
+         ("inverses", f"<{V}b> skos:related <{V}e> but not the other way (skos:related)", "violation"),
+         ("top-concepts", f"top concept <{V}a> has a broader concept <{V}c>", "violation"),
+         ("orphans", f"<{V}e> cannot be reached from a top concept through skos:narrower", "violation")]),
+    "provenance": (  # terms written as RDF writes them; a literal is never the IRI it spells
+        '<https://example.org/v/entry/x> a kg:Entry ; rdf:value "c" ; kg:line :a , "0"^^xsd:integer ; '
+        'dct:source :c ; kg:defines :c , :nothing . '
+        '<https://example.org/v/evidence/e> a kg:Evidence ; rdf:subject :c ; rdf:predicate skos:broader ; '
+        'rdf:object "https://example.org/v/b" ; kg:confidence :a ; kg:method "m" ; kg:quote "q" .',
+        [("provenance", f"<{V}entry/x>: its definition is not language-tagged", "violation"),
+         ("provenance", f"<{V}entry/x>: its source <{V}c> is not a kg:Source", "violation"),
+         ("provenance", f"<{V}entry/x> has 2 kg:line, not one", "violation"),
+         ("provenance", f"<{V}entry/x>: kg:line <{V}a> is not a line number", "violation"),
+         ("provenance", f'<{V}entry/x>: kg:line "0"^^<http://www.w3.org/2001/XMLSchema#integer> is not a line number',
+          "violation"),
+         ("provenance", f"<{V}entry/x> defines <{V}nothing>, not a concept", "violation"),
+         ("provenance", f"<{V}evidence/e> explains <{V}c> <http://www.w3.org/2004/02/skos/core#broader> <{V}b>, "
+          "which the graph does not state", "violation"),
+         ("provenance", f"<{V}evidence/e>: confidence <{V}a> is not in [0, 1]", "violation")]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REPORTED))
+def test_profile_reports_word_for_word(case):
+    extra, expected = REPORTED[case]
+    report = validate_bytes((HEAD + extra).encode(), "t.ttl", libraries=())
+    assert [(p.check, p.message, p.severity) for p in report.problems] == expected
+
+
+def test_a_list_of_triples_and_the_file_give_one_report():
+    from kg.validate import parse_triples, validate_triples
+
+    content = (HEAD + REPORTED["cycle"][0] + REPORTED["provenance"][0]).encode()
+    from_triples = validate_triples(parse_triples(content, "ttl", "t.ttl"), "t.ttl", libraries=("skosify",))
+    assert from_triples == validate_bytes(content, "t.ttl", libraries=("skosify",))
+    assert from_triples.triples == len(parse_triples(content, "ttl", "t.ttl")) and from_triples.concepts == 4
+
+
+def test_ancestors_are_the_broader_closure_with_or_without_cycles():
+    from kg.validate.hierarchy import Ancestors, acyclic, cycles, reach
+
+    tree = {"d": {"b", "c"}, "b": {"a"}, "c": {"a"}, "e": {"d"}}
+    looped = {**tree, "a": {"e"}}
+    assert acyclic(tree) and cycles(tree) == []
+    assert not acyclic(looped) and cycles(looped) == [["a", "b", "c", "d", "e"]]
+    assert not acyclic({"a": {"a"}}) and cycles({"a": {"a"}}) == [["a"]]
+    for parents in (tree, looped):
+        ancestors = Ancestors(parents, acyclic=acyclic(parents))
+        for node in ("e", "d", "b", "a", "unknown"):
+            assert ancestors(node) == reach(parents.get(node, ()), parents)
+    assert Ancestors(tree, acyclic=True)("e") == {"a", "b", "c", "d"}
