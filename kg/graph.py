@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -79,18 +80,29 @@ def layout(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict[str, tuple[int,
     linear time: breadth-first from that core, each on a sunflower spiral around the neighbour
     it was reached from; groups unreachable from the core go on a spiral band around it all.
     """
+    keys = sorted(dict.fromkeys(c.key for c in kg.concepts))  # sorted already: cheap
+    number = {key: n for n, key in enumerate(keys)}
+    links = ((number.get(e.source), number.get(e.target), e.evidence.confidence) for e in kg.edges)
+    return dict(zip(keys, layout_by_number(len(keys), links, config)))
+
+
+def layout_by_number(count: int, links: Iterable[tuple[int | None, int | None, float]],
+                     config: Config = DEFAULT) -> list[tuple[int, int]]:
+    """`layout` of concepts numbered 0 to count - 1 in key order, joined by (source, target,
+    confidence) links, an end of None being outside the graph; the positions in number order.
+
+    For a caller that has numbered the concepts and edges already (the explorer's data), so
+    the edges are not read again. Numbers hash and compare faster than keys and sort in the
+    same order: every tie and visiting order below is key order, never the hash seed's.
+    """
     settings = config.explorer
     spacing = settings.layout_spacing
-    # Concepts are handled by their number in key order: numbers hash and compare faster than
-    # keys and sort in the same order, and every tie and visiting order below is key order, so
-    # the layout never depends on the hash seed. (The concepts come sorted: sorting is cheap.)
-    keys = sorted(dict.fromkeys(c.key for c in kg.concepts))
-    if not keys:
-        return {}
-    weights = _layout_weights(kg, {key: n for n, key in enumerate(keys)})
+    if not count:
+        return []
+    weights = _layout_weights(links)
     # Plain adjacency lists: a networkx graph of 100,000 concepts took 4 s to build, and only
     # the spring layout of the core needs one. Sorted, so neighbours are visited in key order.
-    adjacency: list[list[int]] = [[] for _ in keys]
+    adjacency: list[list[int]] = [[] for _ in range(count)]
     for a, b in weights:
         adjacency[a].append(b)
         adjacency[b].append(a)
@@ -98,7 +110,7 @@ def layout(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict[str, tuple[int,
         neighbours.sort()
     degree = [len(neighbours) for neighbours in adjacency]
     # most connected first, ties in key order (a stable sort of numbers already in key order)
-    ranked = sorted(range(len(keys)), key=degree.__getitem__, reverse=True)
+    ranked = sorted(range(count), key=degree.__getitem__, reverse=True)
     # Unlinked concepts stay out of the spring layout: it would push them to the rim and squeeze
     # the linked ones into the middle. They go on the spiral band instead.
     core = [n for n in ranked[:settings.force_layout_max_nodes] if degree[n]]
@@ -116,19 +128,18 @@ def layout(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict[str, tuple[int,
         positions[root] = (distance * math.cos(angle), distance * math.sin(angle))
         area_used += area
         _place_around(adjacency, [root], positions, spacing * 0.6)
-    return {key: (round(positions[n][0]), round(positions[n][1])) for n, key in enumerate(keys)}
+    return [(round(positions[n][0]), round(positions[n][1])) for n in range(count)]
 
 
-def _layout_weights(kg: KnowledgeGraph, number: dict[str, int]) -> dict[tuple[int, int], float]:
-    """Concept pairs joined by any edge (as numbers, lower first), weighted by the strongest
-    edge's confidence."""
+def _layout_weights(links: Iterable[tuple[int | None, int | None, float]]) -> dict[tuple[int, int], float]:
+    """Concept pairs joined by any link (as numbers, lower first), weighted by the strongest
+    link's confidence."""
     weights: dict[tuple[int, int], float] = {}
-    for edge in kg.edges:
-        a, b = number.get(edge.source), number.get(edge.target)
+    for a, b, confidence in links:
         if a is None or b is None or a == b:
             continue
         pair = (a, b) if a < b else (b, a)
-        weights[pair] = max(weights.get(pair, 0.0), edge.evidence.confidence, 0.05)
+        weights[pair] = max(weights.get(pair, 0.0), confidence, 0.05)
     return weights
 
 
