@@ -53,12 +53,19 @@ FALLBACK_COLOURS = ("#cc79a7", "#e69f00", "#56b4e9", "#000000")
 
 def write(kg: KnowledgeGraph, folder: Path, conversions=None) -> list[str]:
     name = f"{kg.scheme.name}.html"
-    # "replace" only matters for a lone surrogate in the heading; the data escapes its own
-    (folder / name).write_bytes(render_page(kg).encode("utf-8", errors="replace"))
+    # Written part by part: joining the tens of megabytes into one string first only copies them.
+    # "replace" only matters for a lone surrogate in the heading; the data escapes its own.
+    with open(folder / name, "wb") as file:
+        file.writelines(part.encode("utf-8", errors="replace") for part in page_parts(kg))
     return [name]
 
 
 def render_page(kg: KnowledgeGraph, config: Config = DEFAULT) -> str:
+    return "".join(page_parts(kg, config))
+
+
+def page_parts(kg: KnowledgeGraph, config: Config = DEFAULT) -> tuple[str, str, str]:
+    """The page as its markup before the data, the data's JSON, and the markup after it."""
     data_json = embed_json(explorer_data(kg, config))
     scripts = [_vis_network_js(), _template_text("explorer.js")]
     for script in scripts:
@@ -79,7 +86,7 @@ def render_page(kg: KnowledgeGraph, config: Config = DEFAULT) -> str:
     if page.count(DATA_SLOT) != 1:
         raise ValueError(f"the rendered explorer template must hold {DATA_SLOT} exactly once")
     before, _, after = page.partition(DATA_SLOT)
-    return "".join((before, data_json, after))
+    return before, data_json, after
 
 
 # Autoescaped glossary text cannot contain it ("<" is escaped), and the check above catches
@@ -186,9 +193,10 @@ def embed_json(data: dict) -> str:
     Lone surrogates (text a reader decoded with surrogateescape) are escaped too: as raw
     characters they cannot be written as UTF-8 at all.
     """
-    # json.dumps runs in C with these options (no indent); the escaping is one pass, not four,
-    # over what is tens of megabytes at 100,000 concepts.
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # json.dumps runs in C with these options (no indent). explorer_data's value is a tree of
+    # fresh lists, so the encoder need not track each of its million lists for cycles. The
+    # escaping is one pass, not four, over what is tens of megabytes at 100,000 concepts.
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), check_circular=False)
     return _UNSAFE_IN_SCRIPT.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
