@@ -80,7 +80,7 @@ def layout(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict[str, tuple[int,
     linear time: breadth-first from that core, each on a sunflower spiral around the neighbour
     it was reached from; groups unreachable from the core go on a spiral band around it all.
     """
-    keys = sorted(dict.fromkeys(c.key for c in kg.concepts))  # sorted already: cheap
+    keys = sorted(dict.fromkeys(c.key for c in kg.concepts))  # unique; they come sorted, so cheap
     number = {key: n for n, key in enumerate(keys)}
     links = ((number.get(e.source), number.get(e.target), e.evidence.confidence) for e in kg.edges)
     return dict(zip(keys, layout_by_number(len(keys), links, config)))

@@ -53,10 +53,11 @@ FALLBACK_COLOURS = ("#cc79a7", "#e69f00", "#56b4e9", "#000000")
 
 def write(kg: KnowledgeGraph, folder: Path, conversions=None) -> list[str]:
     name = f"{kg.scheme.name}.html"
+    parts = page_parts(kg)
     # Written part by part: joining the tens of megabytes into one string first only copies them.
     # "replace" only matters for a lone surrogate in the heading; the data escapes its own.
     with open(folder / name, "wb") as file:
-        file.writelines(part.encode("utf-8", errors="replace") for part in page_parts(kg))
+        file.writelines(part.encode("utf-8", errors="replace") for part in parts)
     return [name]
 
 
@@ -111,9 +112,9 @@ def explorer_data(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict:
     concept_index = {key: n for n, key in enumerate(keys)}
     source_index = {s.key: n for n, s in enumerate(kg.sources)}
     entry_index = {e.id: n for n, e in enumerate(kg.entries)}
-    # Reading 300,000 edge objects is most of the cost, so each is read once, into its row
-    # (edges with an end outside the concepts are left out); kinds, methods and confidences
-    # are numbered in place below, once every one of them is known.
+    # Reading the edge objects (300,000 at 100,000 concepts) is most of this function's own
+    # time, so each is read once, into its row (edges with an end outside the concepts are left
+    # out); kinds, methods and confidences are numbered in place below, once all are known.
     edges = []
     degree = [0] * len(kg.concepts)
     for edge in kg.edges:
@@ -124,7 +125,7 @@ def explorer_data(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict:
         degree[target] += 1
         evidence = edge.evidence
         edges.append([edge.kind, source, target, evidence.confidence, evidence.method, evidence.quote,
-                      evidence.entry])
+                      entry_index.get(evidence.entry) if evidence.entry else None])
     if all(a < b for a, b in zip(keys, keys[1:])):  # sorted and unique, as kg.graph.assemble leaves them
         # the rows number the concepts as the layout does: it need not read every edge again
         positions = layout_by_number(len(keys), ((row[1], row[2], row[3]) for row in edges), config)
@@ -142,7 +143,6 @@ def explorer_data(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict:
         row[0] = kind_index[row[0]]
         row[3] = rounded[row[3]]
         row[4] = method_index[row[4]]
-        row[6] = entry_index.get(row[6]) if row[6] else None
     concepts = []
     for n, concept in enumerate(kg.concepts):
         flags = (METRIC * concept.is_metric) | (PROVISIONAL * concept.provisional) | (
