@@ -53,7 +53,7 @@ FALLBACK_COLOURS = ("#cc79a7", "#e69f00", "#56b4e9", "#000000")
 
 def write(kg: KnowledgeGraph, folder: Path, conversions=None) -> list[str]:
     name = f"{kg.scheme.name}.html"
-    parts = page_parts(kg)
+    parts = _page_parts(kg)
     # Written part by part: joining the tens of megabytes into one string first only copies them.
     # "replace" only matters for a lone surrogate in the heading; the data escapes its own.
     with open(folder / name, "wb") as file:
@@ -62,10 +62,10 @@ def write(kg: KnowledgeGraph, folder: Path, conversions=None) -> list[str]:
 
 
 def render_page(kg: KnowledgeGraph, config: Config = DEFAULT) -> str:
-    return "".join(page_parts(kg, config))
+    return "".join(_page_parts(kg, config))
 
 
-def page_parts(kg: KnowledgeGraph, config: Config = DEFAULT) -> tuple[str, str, str]:
+def _page_parts(kg: KnowledgeGraph, config: Config = DEFAULT) -> tuple[str, str, str]:
     """The page as its markup before the data, the data's JSON, and the markup after it."""
     data_json = embed_json(explorer_data(kg, config))
     scripts = [_vis_network_js(), _template_text("explorer.js")]
