@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -98,23 +99,41 @@ def layout(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict[str, tuple[int,
     linear time: breadth-first from that core, each on a sunflower spiral around the neighbour
     it was reached from; groups unreachable from the core go on a spiral band around it all.
     """
+    keys = sorted(dict.fromkeys(c.key for c in kg.concepts))  # unique; they come sorted, so cheap
+    number = {key: n for n, key in enumerate(keys)}
+    links = ((number.get(e.source), number.get(e.target), e.evidence.confidence) for e in kg.edges)
+    return dict(zip(keys, layout_by_number(len(keys), links, config)))
+
+
+def layout_by_number(count: int, links: Iterable[tuple[int | None, int | None, float]],
+                     config: Config = DEFAULT) -> list[tuple[int, int]]:
+    """`layout` of concepts numbered 0 to count - 1 in key order, joined by (source, target,
+    confidence) links, an end of None being outside the graph; the positions in number order.
+
+    For a caller that has numbered the concepts and edges already (the explorer's data), so
+    the edges are not read again. Numbers hash and compare faster than keys and sort in the
+    same order: every tie and visiting order below is key order, never the hash seed's.
+    """
     settings = config.explorer
     spacing = settings.layout_spacing
-    weights = _layout_weights(kg)
-    # Plain adjacency sets: a networkx graph of 100,000 concepts took 4 s to build, and only
-    # the spring layout of the core needs one.
-    adjacency: dict[str, set[str]] = {c.key: set() for c in kg.concepts}
+    if not count:
+        return []
+    weights = _layout_weights(links)
+    # Plain adjacency lists: a networkx graph of 100,000 concepts took 4 s to build, and only
+    # the spring layout of the core needs one. Sorted, so neighbours are visited in key order.
+    adjacency: list[list[int]] = [[] for _ in range(count)]
     for a, b in weights:
-        adjacency[a].add(b)
-        adjacency[b].add(a)
-    if not adjacency:
-        return {}
-    degree = {key: len(neighbours) for key, neighbours in adjacency.items()}
-    ranked = sorted(adjacency, key=lambda key: (-degree[key], key))
+        adjacency[a].append(b)
+        adjacency[b].append(a)
+    for neighbours in adjacency:
+        neighbours.sort()
+    degree = [len(neighbours) for neighbours in adjacency]
+    # most connected first, ties in key order (a stable sort of numbers already in key order)
+    ranked = sorted(range(count), key=degree.__getitem__, reverse=True)
     # Unlinked concepts stay out of the spring layout: it would push them to the rim and squeeze
     # the linked ones into the middle. They go on the spiral band instead.
-    core = [key for key in ranked[:settings.force_layout_max_nodes] if degree[key]]
-    positions = _spring(_core_graph(core, weights), spacing, settings.layout_seed) if core else {}
+    core = [n for n in ranked[:settings.force_layout_max_nodes] if degree[n]]
+    positions = _spring(_core_graph(core, adjacency, weights), spacing, settings.layout_seed) if core else {}
     radius = max((math.hypot(x, y) for x, y in positions.values()), default=-spacing) + spacing
     _place_around(adjacency, core, positions, spacing * 0.6)
     area_used = 0.0
@@ -128,33 +147,36 @@ def layout(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict[str, tuple[int,
         positions[root] = (distance * math.cos(angle), distance * math.sin(angle))
         area_used += area
         _place_around(adjacency, [root], positions, spacing * 0.6)
-    return {key: (round(x), round(y)) for key, (x, y) in sorted(positions.items())}
+    return [(round(positions[n][0]), round(positions[n][1])) for n in range(count)]
 
 
-def _layout_weights(kg: KnowledgeGraph) -> dict[tuple[str, str], float]:
-    """Concept pairs joined by any edge (sorted pair), weighted by the strongest edge's confidence."""
-    keys = {c.key for c in kg.concepts}
-    weights: dict[tuple[str, str], float] = {}
-    for edge in kg.edges:
-        if edge.source == edge.target or edge.source not in keys or edge.target not in keys:
+def _layout_weights(links: Iterable[tuple[int | None, int | None, float]]) -> dict[tuple[int, int], float]:
+    """Concept pairs joined by any link (as numbers, lower first), weighted by the strongest
+    link's confidence."""
+    weights: dict[tuple[int, int], float] = {}
+    for a, b, confidence in links:
+        if a is None or b is None or a == b:
             continue
-        pair = (edge.source, edge.target) if edge.source < edge.target else (edge.target, edge.source)
-        weights[pair] = max(weights.get(pair, 0.0), edge.confidence, 0.05)
+        pair = (a, b) if a < b else (b, a)
+        weights[pair] = max(weights.get(pair, 0.0), confidence, 0.05)
     return weights
 
 
-def _core_graph(keys: list[str], weights: dict[tuple[str, str], float]) -> nx.Graph:
+def _core_graph(core: list[int], adjacency: list[list[int]],
+                weights: dict[tuple[int, int], float]) -> nx.Graph:
     """The core as a networkx graph with nodes and edges in sorted order: the spring layout's
     seeded start follows node order, which must not change with the hash seed."""
-    wanted = set(keys)
-    core = nx.Graph()
-    core.add_nodes_from(sorted(wanted))
-    core.add_weighted_edges_from(sorted((a, b, w) for (a, b), w in weights.items()
-                                        if a in wanted and b in wanted))
-    return core
+    nodes = sorted(core)
+    wanted = set(core)
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    # each pair once, from its lower end: with the lists sorted, the edges come in sorted order
+    graph.add_weighted_edges_from((a, b, weights[a, b]) for a in nodes for b in adjacency[a]
+                                  if b > a and b in wanted)
+    return graph
 
 
-def _spring(core: nx.Graph, spacing: float, seed: int) -> dict[str, tuple[float, float]]:
+def _spring(core: nx.Graph, spacing: float, seed: int) -> dict[int, tuple[float, float]]:
     if len(core) == 1:
         return {next(iter(core)): (0.0, 0.0)}
     # a disc whose area gives each concept about spacing² of room
@@ -163,7 +185,7 @@ def _spring(core: nx.Graph, spacing: float, seed: int) -> dict[str, tuple[float,
     return {key: (float(x), float(y)) for key, (x, y) in found.items()}
 
 
-def _component_size(adjacency: dict[str, set[str]], root: str, placed: dict[str, tuple[float, float]]) -> int:
+def _component_size(adjacency: list[list[int]], root: int, placed: dict[int, tuple[float, float]]) -> int:
     seen = {root}
     queue = deque([root])
     while queue:
@@ -174,25 +196,24 @@ def _component_size(adjacency: dict[str, set[str]], root: str, placed: dict[str,
     return len(seen)
 
 
-def _place_around(adjacency: dict[str, set[str]], starts: list[str],
-                  positions: dict[str, tuple[float, float]], step: float) -> None:
+def _place_around(adjacency: list[list[int]], starts: list[int],
+                  positions: dict[int, tuple[float, float]], step: float) -> None:
     """Breadth-first from `starts`, put each unplaced concept on a spiral around its discoverer.
 
     A spiral turns outward, away from the picture's centre, so children fan out from a hub
     rather than piling onto the concepts laid out before them.
     """
-    children: dict[str, int] = {}
     queue = deque(starts)
     while queue:
-        parent = queue.popleft()
+        parent = queue.popleft()  # each concept is visited once, so it counts its own children
         px, py = positions[parent]
         outward = math.atan2(py, px) if (px or py) else 0.0
-        for child in sorted(adjacency[parent]):
+        count = 0
+        for child in adjacency[parent]:  # sorted: children take their spiral places in key order
             if child in positions:
                 continue
-            count = children.get(parent, 0)
-            children[parent] = count + 1
             distance = step * math.sqrt(count + 1)
             angle = outward + count * _GOLDEN_ANGLE
             positions[child] = (px + distance * math.cos(angle), py + distance * math.sin(angle))
             queue.append(child)
+            count += 1

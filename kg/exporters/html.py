@@ -28,7 +28,7 @@ import jinja2  # pyvis's own template engine, so no new dependency
 from kg.config import DEFAULT, Config
 from kg.decisions import CURATED  # Evidence.method of a link a curator decided
 from kg.exporters import Exporter, register
-from kg.graph import layout
+from kg.graph import layout, layout_by_number
 from kg.model import BROADER, MENTIONED_IN, METRIC_OF, SYNONYM, KnowledgeGraph
 
 # Found, not imported: importing pyvis imports IPython, 30 ms of every build.
@@ -53,27 +53,46 @@ FALLBACK_COLOURS = ("#cc79a7", "#e69f00", "#56b4e9", "#000000")
 
 def write(kg: KnowledgeGraph, folder: Path, conversions=None) -> list[str]:
     name = f"{kg.scheme.name}.html"
-    # "replace" only matters for a lone surrogate in the heading; the data escapes its own
-    (folder / name).write_bytes(render_page(kg).encode("utf-8", errors="replace"))
+    parts = _page_parts(kg)
+    # Written part by part: joining the tens of megabytes into one string first only copies them.
+    # "replace" only matters for a lone surrogate in the heading; the data escapes its own.
+    with open(folder / name, "wb") as file:
+        file.writelines(part.encode("utf-8", errors="replace") for part in parts)
     return [name]
 
 
 def render_page(kg: KnowledgeGraph, config: Config = DEFAULT) -> str:
+    return "".join(_page_parts(kg, config))
+
+
+def _page_parts(kg: KnowledgeGraph, config: Config = DEFAULT) -> tuple[str, str, str]:
+    """The page as its markup before the data, the data's JSON, and the markup after it."""
     data_json = embed_json(explorer_data(kg, config))
     scripts = [_vis_network_js(), _template_text("explorer.js")]
     for script in scripts:
         # Inline script text ends at the first "</script"; neither file has one, and must not.
         if "</script" in script.lower():
             raise ValueError("an inline script contains '</script'")
-    return _environment().get_template("explorer.html").render(
+    page = _environment().get_template("explorer.html").render(
         title=kg.scheme.title or kg.scheme.name,
         language=kg.scheme.language,
         content_security_policy=content_security_policy(scripts),
         css=_template_text("explorer.css"),
         vis_network_js=scripts[0],
         explorer_js=scripts[1],
-        data_json=data_json,
+        data_json=DATA_SLOT,
     )
+    # The data goes in after rendering: through Jinja its tens of megabytes were copied three
+    # times over (into Markup, through escape, in the final join), a tenth of the page's time.
+    if page.count(DATA_SLOT) != 1:
+        raise ValueError(f"the rendered explorer template must hold {DATA_SLOT} exactly once")
+    before, _, after = page.partition(DATA_SLOT)
+    return before, data_json, after
+
+
+# Autoescaped glossary text cannot contain it ("<" is escaped), and the check above catches
+# our own CSS or scripts ever doing so.
+DATA_SLOT = "<kg-data/>"
 
 
 # The data is rows of values, not objects: at 100,000 concepts and 300,000 edges, repeating
@@ -89,33 +108,54 @@ METRIC, PROVISIONAL, REVIEWED = 1, 2, 4  # bits of a concept's flags
 
 def explorer_data(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict:
     """Everything the page shows, as plain JSON values; the page's script reads nothing else."""
-    positions = layout(kg, config)
-    concept_index = {c.key: n for n, c in enumerate(kg.concepts)}
-    edges = [e for e in kg.edges if e.source in concept_index and e.target in concept_index]
-    degree = [0] * len(kg.concepts)
-    for edge in edges:
-        degree[concept_index[edge.source]] += 1
-        degree[concept_index[edge.target]] += 1
+    keys = [c.key for c in kg.concepts]
+    concept_index = {key: n for n, key in enumerate(keys)}
     source_index = {s.key: n for n, s in enumerate(kg.sources)}
     entry_index = {e.id: n for n, e in enumerate(kg.entries)}
-    kind_counts = Counter(e.kind for e in edges)
+    # Reading the edge objects (300,000 at 100,000 concepts) is most of this function's own
+    # time, so each is read once, into its row (edges with an end outside the concepts are left
+    # out); kinds, methods and confidences are numbered in place below, once all are known.
+    edges = []
+    degree = [0] * len(kg.concepts)
+    for edge in kg.edges:
+        source, target = concept_index.get(edge.source), concept_index.get(edge.target)
+        if source is None or target is None:
+            continue
+        degree[source] += 1
+        degree[target] += 1
+        evidence = edge.evidence
+        edges.append([edge.kind, source, target, evidence.confidence, evidence.method, evidence.quote,
+                      entry_index.get(evidence.entry) if evidence.entry else None])
+    if all(a < b for a, b in zip(keys, keys[1:])):  # sorted and unique, as kg.graph.assemble leaves them
+        # the rows number the concepts as the layout does: it need not read every edge again
+        positions = layout_by_number(len(keys), ((row[1], row[2], row[3]) for row in edges), config)
+    else:
+        placed = layout(kg, config)
+        positions = [placed[key] for key in keys]
+    kind_counts = Counter(row[0] for row in edges)
     kinds = list(EDGE_STYLES) + sorted(set(kind_counts) - set(EDGE_STYLES))
     kind_index = {kind: n for n, kind in enumerate(kinds)}
-    methods = sorted({e.evidence.method for e in edges})
+    methods = sorted({row[4] for row in edges})
     method_index = {method: n for n, method in enumerate(methods)}
     # A build has a few hundred distinct confidences: round each once, not once per edge.
-    rounded = {c: round(c, 3) for c in {e.evidence.confidence for e in edges}}
+    rounded = {c: round(c, 3) for c in {row[3] for row in edges}}
+    for row in edges:
+        row[0] = kind_index[row[0]]
+        row[3] = rounded[row[3]]
+        row[4] = method_index[row[4]]
     concepts = []
     for n, concept in enumerate(kg.concepts):
         flags = (METRIC * concept.is_metric) | (PROVISIONAL * concept.provisional) | (
             REVIEWED * bool(getattr(concept, "reviewed", False)))
-        x, y = positions.get(concept.key, (0, 0))
+        x, y = positions[n]
         concepts.append([concept.key, concept.pref_label, list(concept.alt_labels), list(concept.acronyms),
                          flags, degree[n], x, y, [entry_index[e] for e in concept.entries if e in entry_index]])
     overview = None
     settings = config.explorer
     if len(concepts) > settings.full_view_max_concepts:
-        ranked = sorted(range(len(concepts)), key=lambda n: (-degree[n], concepts[n][0]))
+        # most connected first, ties in key order: a stable sort by degree of the key order
+        by_key = sorted(range(len(concepts)), key=lambda n: concepts[n][0])
+        ranked = sorted(by_key, key=degree.__getitem__, reverse=True)
         overview = sorted(ranked[:settings.overview_concepts])
     return {
         "fields": FIELDS,
@@ -128,9 +168,7 @@ def explorer_data(kg: KnowledgeGraph, config: Config = DEFAULT) -> dict:
         "curatedMethod": CURATED,
         "entries": [[source_index.get(e.source), e.line, e.text] for e in kg.entries],
         "concepts": concepts,
-        "edges": [[kind_index[e.kind], concept_index[e.source], concept_index[e.target],
-                   rounded[e.evidence.confidence], method_index[e.evidence.method], e.evidence.quote,
-                   entry_index.get(e.evidence.entry) if e.evidence.entry else None] for e in edges],
+        "edges": edges,
         "overview": overview,
     }
 
@@ -155,12 +193,14 @@ def embed_json(data: dict) -> str:
     Lone surrogates (text a reader decoded with surrogateescape) are escaped too: as raw
     characters they cannot be written as UTF-8 at all.
     """
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    # json.dumps runs in C with these options (no indent). explorer_data's value is a tree of
+    # fresh lists, so the encoder need not track each of its million lists for cycles. The
+    # escaping is one pass, not four, over what is tens of megabytes at 100,000 concepts.
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), check_circular=False)
+    return _UNSAFE_IN_SCRIPT.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSAFE_IN_SCRIPT = re.compile("[<>&\ud800-\udfff]")
 
 
 def content_security_policy(scripts: list[str]) -> str:
