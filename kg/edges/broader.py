@@ -34,8 +34,8 @@ from functools import lru_cache
 
 from kg.config import Config
 from kg.edges import Rule, register
-from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex, genera,
-                            match_key, normalise_words, sentences)
+from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex,
+                            all_genera, match_key, normalise_words, sentences)
 from kg.edges.metric_of import metric_genus, metric_keys
 from kg.edges.nominal import VerbPhraseLinker, clause_words, verb_phrases
 from kg.model import BROADER, Concept, Edge, Entry, Evidence
@@ -354,7 +354,7 @@ def _activity_edges(concept: Concept, found: list[tuple[str, Genus]], linker: Ve
 def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) -> list[Edge]:
     methods = config.edges.broader_methods
     index = LabelIndex(concepts)
-    found = {c.key: genera(c, entries) for c in concepts}
+    found = all_genera(concepts, entries)
     signals = metric_keys(concepts, entries)
     metric_set = set(signals)  # once: a copy per concept made this stage quadratic
     activities = VerbPhraseLinker(index)

@@ -18,8 +18,9 @@ to a concept by its full text, and failing that by dropping modifiers from the l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, wraps
 from itertools import islice
 
 
@@ -386,6 +387,38 @@ def genera(concept: Concept, entries: dict[str, Entry]) -> list[tuple[str, Genus
     return found
 
 
+# Each per-build memo's last (concepts, entries snapshot) and answer; forget_build empties them.
+_build_memos: list[list] = []
+
+
+def once_per_build(make: Callable[[tuple[Concept, ...], dict[str, Entry]], object]):
+    """Memoise make(concepts, entries) on the last concepts and entries it was given: both
+    rules of the main process ask for the same answer (every concept's genera, the metrics),
+    and a build's 100,000 concepts made it twice. The concepts are compared as _label_tables
+    compares them, the entries by their items, so a changed dict is never answered stale.
+    Read the answer, never change it."""
+    last: list = []
+    _build_memos.append(last)
+
+    @wraps(make)
+    def memoised(concepts: Iterable[Concept], entries: dict[str, Entry]):
+        key = (tuple(concepts), tuple(entries.items()))
+        if last and last[0][0] == key:  # the same objects: compared by identity
+            return last[0][1]
+        answer = make(key[0], entries)
+        last[:] = [(key, answer)]
+        return answer
+
+    return memoised
+
+
+@once_per_build
+def all_genera(concepts: tuple[Concept, ...],
+               entries: dict[str, Entry]) -> dict[str, list[tuple[str, Genus]]]:
+    """`genera` of every concept, by key: broader reads them all, metric_of's signals most."""
+    return {concept.key: genera(concept, entries) for concept in concepts}
+
+
 def _noun_phrase(sentence: str, tokens: list[re.Match], words: list[str], index: int,
                  light: bool = False, depth: int = 0) -> Genus | None:
     opening = index
@@ -557,6 +590,8 @@ def forget_build() -> None:
     """Drop what this module keeps from a build (parsed genera, label tables, word forms): the
     stages after the edges need none of it."""
     _last_tables.clear()
+    for last in _build_memos:
+        last.clear()
     for memo in (singular, normalise_words, _subject_forms, find_genus, term_verb):
         memo.cache_clear()
 
