@@ -22,6 +22,13 @@ from lemminflect.codecs.OverridesCodec import OverridesCodec
 from lemminflect.core.LexicalUtils import applyCapsStyle, getCapsStyle
 
 
+# lemminflect changes only a noun's ending: every plural its lexicon lists keeps its lemma's
+# first letter, and its rules for the words it does not know take off at most four letters
+# (tests/test_inflection.py checks both). So a word of this many letters keeps its first one,
+# and a caller comparing singulars can tell most words apart without asking.
+FIRST_LETTER_KEPT_FROM = 5
+
+
 @lru_cache(maxsize=262144)
 def singular_noun(word: str) -> str:
     """The singular of a noun; a word that is not a plural comes back unchanged.

@@ -24,7 +24,7 @@ from functools import lru_cache, wraps
 from itertools import islice
 
 
-from kg.inflection import singular_noun
+from kg.inflection import FIRST_LETTER_KEPT_FROM, singular_noun
 from kg.model import Concept, Entry
 
 
@@ -134,6 +134,17 @@ def singular(word: str) -> str:
 def normalise_words(text: str) -> tuple[str, ...]:
     """Words of a label or phrase as compared: lower case, hyphens and punctuation as spaces."""
     return tuple(w for w in re.split(r"[^\w']+|_", text.lower().replace("’", "'")) if w)
+
+
+def _singular_is(word: str, key: str) -> bool:
+    """`singular(word) == key` for a lower-case word, not asking lemminflect where the answer
+    must be no: `singular` changes only words in "s", and never the first letter of a longer
+    one (kg.inflection.FIRST_LETTER_KEPT_FROM)."""
+    if not word.endswith("s"):
+        return word == key
+    if word[0] != key[:1] and len(word) >= FIRST_LETTER_KEPT_FROM:
+        return False
+    return singular(word) == key
 
 
 def match_key(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -329,7 +340,7 @@ def find_genus(definition: str, labels: tuple[str, ...] = ()) -> Genus | None:
         return None
     genus = _noun_phrase(sentence, tokens, words, start)
     if genus is not None and start == 0:
-        after = genus.after.split()
+        after = genus.after.split(maxsplit=4)  # the first four words: no need to split the rest
         copula = _copula_end([w.lower() for w in after[:4]], 0)
         if copula is not None:
             # "Churn is the percentage of…" under "Customer Churn": the phrase was the subject
@@ -347,12 +358,14 @@ def find_genus(definition: str, labels: tuple[str, ...] = ()) -> Genus | None:
 
 def _opens_a_form(words: tuple[str, ...], forms: tuple[tuple[str, ...], ...]) -> bool:
     """Are `words` the first words of a form, the last one singular? Only the last word needs
-    `singular`, so the others are compared first."""
+    `singular`, so the others are compared first; the forms' plurals ("aapts" under "AAPT") sent
+    thousands of made-up words a build to lemminflect's rules, which _singular_is spares."""
     size = len(words)
     if not size:
         return any(match_key(form[:0]) == words for form in forms)
-    return any(len(form) >= size and form[:size - 1] == words[:-1]
-               and match_key(form[:size]) == words for form in forms)
+    modifiers, last = words[:-1], words[-1]
+    return any(len(form) >= size and form[:size - 1] == modifiers
+               and _singular_is(form[size - 1], last) for form in forms)
 
 
 # metric_of asks for each metric's opening once per build step that needs the metrics.
