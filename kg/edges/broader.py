@@ -206,12 +206,13 @@ def _without_complement(text: str, genus: Genus | None) -> str:
 def _head_edge(concept: Concept, target: str, label: str, found: list[tuple[str, Genus]],
                head_found: list[tuple[str, Genus]], index: LabelIndex, metrics: set[str],
                entries: dict[str, Entry], config: Config) -> Edge | None:
-    target_forms = index.labels_of.get(target, ())
-    target_heads = {form[-1] for form in target_forms}
-    head_genus_heads = {g.head for _, g in head_found}
     if (concept.key in metrics) != (target in metrics):
         return None  # "First Contact Resolution" (a metric) is no kind of "Resolution" (an event)
+    target_forms = index.labels_of.get(target, ())
     agrees = contentful = False
+    if found:  # else no genus to compare: no sets to make
+        target_heads = {form[-1] for form in target_forms}
+        head_genus_heads = {g.head for _, g in head_found}
     for _, genus in found:
         if genus.head in target_heads or genus.head in head_genus_heads:
             agrees = True
@@ -360,20 +361,21 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
     activities = VerbPhraseLinker(index)
     candidates: list[Edge] = []
     for concept in concepts:
+        own = found[concept.key]
         if "genus" in methods:
-            candidates += _genus_edges(concept, found[concept.key], index, config)
+            candidates += _genus_edges(concept, own, index, config)
         if "such-as" in methods:
-            candidates += _such_as_edges(concept, found[concept.key], entries, index, config)
+            candidates += _such_as_edges(concept, own, entries, index, config)
         if "genus-activity" in methods:
-            candidates += _activity_edges(concept, found[concept.key], activities, config)
+            candidates += _activity_edges(concept, own, activities, config)
         if "head" in methods and not concept.provisional:
             for target, label in _label_heads(concept, index):
-                edge = _head_edge(concept, target, label, found[concept.key], found.get(target, []),
+                edge = _head_edge(concept, target, label, own, found.get(target, []),
                                   index, metric_set, entries, config)
                 if edge is not None:
                     candidates.append(edge)
             for target, label in _generalised_heads(concept, index, found):
-                edge = _head_edge(concept, target, label, found[concept.key], found.get(target, []),
+                edge = _head_edge(concept, target, label, own, found.get(target, []),
                                   index, metric_set, entries, config)
                 if edge is not None:  # two steps of inference: never above an unconfirmed head
                     candidates.append(replace(edge, evidence=replace(

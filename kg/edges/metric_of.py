@@ -203,6 +203,7 @@ class _Linker:
         # word -> the concepts no metric whose label ends in it: "time" ends thousands of
         # labels, and filtering them again for each metric that measures a time was quadratic
         self._non_metric_heads: dict[str, frozenset[str]] = {}
+        self._plain_heads: dict[str, frozenset[str]] = {}
 
     def non_metric_heads(self, word: str) -> frozenset[str]:
         """Concepts that are no metric and whose label ends in this word (see LabelIndex.heads)."""
@@ -210,6 +211,17 @@ class _Linker:
         if keys is None:
             keys = frozenset(k for k in self.index.heads(word) if k not in self.metrics)
             self._non_metric_heads[word] = keys
+        return keys
+
+    def plain_heads(self, word: str) -> frozenset[str]:
+        """`non_metric_heads` whose labels have only noun modifiers ("Call Deflection", not
+        "Canned Response"): the same for every metric whose label ends in the word."""
+        keys = self._plain_heads.get(word)
+        if keys is None:
+            keys = frozenset(k for k in self.non_metric_heads(word)
+                             if not any(adjective_like(w) for form in self.index.labels_of.get(k, ())
+                                        for w in form[:-1]))
+            self._plain_heads[word] = keys
         return keys
 
     def allowed(self, key: str, metric: str) -> bool:
@@ -288,12 +300,10 @@ def _from_label(concept: Concept, index: LabelIndex, linker: _Linker,
                 found.append((next(iter(keys)), confidence, label, None))
                 break
         else:
-            keys = {k for k in index.heads(measured[-1], exclude=concept.key)
-                    if linker.allowed(k, concept.key)
-                    and not any(adjective_like(w) for form in index.labels_of.get(k, ())
-                                for w in form[:-1])}
-            if len(keys) == 1:
-                found.append((next(iter(keys)), config.edges.metric_head_confidence, label, None))
+            keys = linker.plain_heads(measured[-1])
+            if len(keys) - (concept.key in keys) == 1:  # the one other concept, if one
+                found.append((next(k for k in keys if k != concept.key),
+                              config.edges.metric_head_confidence, label, None))
     return found
 
 
