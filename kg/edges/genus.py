@@ -24,7 +24,7 @@ from functools import lru_cache, wraps
 from itertools import islice
 
 
-from kg.inflection import FIRST_LETTER_KEPT_FROM, singular_noun
+from kg.inflection import RULES_ADD, RULES_REMOVE, singular_noun
 from kg.model import Concept, Entry
 
 
@@ -138,11 +138,11 @@ def normalise_words(text: str) -> tuple[str, ...]:
 
 def _singular_is(word: str, key: str) -> bool:
     """`singular(word) == key` for a lower-case word, not asking lemminflect where the answer
-    must be no: `singular` changes only words in "s", and never the first letter of a longer
-    one (kg.inflection.FIRST_LETTER_KEPT_FROM)."""
+    must be no: `singular` changes only words in "s", and their first letter only where
+    lemminflect's rules took off the whole word (kg.inflection.RULES_REMOVE, RULES_ADD)."""
     if not word.endswith("s"):
         return word == key
-    if word[0] != key[:1] and len(word) >= FIRST_LETTER_KEPT_FROM:
+    if word[0] != key[:1] and (len(word) > RULES_REMOVE or len(key) > RULES_ADD):
         return False
     return singular(word) == key
 
