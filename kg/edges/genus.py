@@ -130,10 +130,13 @@ def singular(word: str) -> str:
     return singular_noun(lower)
 
 
+_NOT_WORD = re.compile(r"[^\w']+|_")  # compiled once: re.split's cache look-up cost as much
+
+
 @lru_cache(maxsize=262144)
 def normalise_words(text: str) -> tuple[str, ...]:
     """Words of a label or phrase as compared: lower case, hyphens and punctuation as spaces."""
-    return tuple(w for w in re.split(r"[^\w']+|_", text.lower().replace("’", "'")) if w)
+    return tuple(w for w in _NOT_WORD.split(text.lower().replace("’", "'")) if w)
 
 
 def _singular_is(word: str, key: str) -> bool:
@@ -609,6 +612,9 @@ def forget_build() -> None:
         memo.cache_clear()
 
 
+_NO_KEYS: frozenset[str] = frozenset()
+
+
 class LabelIndex:
     """Concept labels by their compared form, for linking phrases to concepts.
 
@@ -620,8 +626,9 @@ class LabelIndex:
     def __init__(self, concepts: list[Concept]):
         self.by_words, self.by_acronym, self.by_head, self.labels_of = _label_tables(concepts)
 
-    def exact(self, words: tuple[str, ...]) -> set[str]:
-        return self.by_words.get(match_key(words), set())
+    def exact(self, words: tuple[str, ...]) -> set[str] | frozenset[str]:
+        # most look-ups find nothing: one shared empty set, not a new one each time
+        return self.by_words.get(match_key(words), _NO_KEYS)
 
     def link(self, words: tuple[str, ...], exclude: str | None = None) -> tuple[str, int] | None:
         """The concept a phrase names: the longest tail of it that is a label, unambiguous.
@@ -630,7 +637,10 @@ class LabelIndex:
         """
         words = match_key(words)
         for dropped in range(len(words)):
-            keys = self.by_words.get(words[dropped:], set()) - {exclude}
+            keys = self.by_words.get(words[dropped:])
+            if not keys:
+                continue  # most tails are no label: no sets to make
+            keys = keys - {exclude}
             if len(keys) == 1:
                 return next(iter(keys)), dropped
             if keys:
