@@ -186,11 +186,11 @@ def _word(token: re.Match) -> str:
 
 def _words(tokens: list[re.Match]) -> list[str]:
     """`_word` of each token, lower-cased in one call as this runs for every definition. The
-    separator is no cased letter, so "Σ" lower-cases as it would alone."""
+    separator is no cased letter, so "Σ" lower-cases as it would alone. `_word`'s rstrip has
+    nothing to take: a _TOKEN longer than one character ends in a word character or "+"."""
     if not tokens:
         return []
-    joined = "\0".join([token.group(0) for token in tokens]).lower().replace("’", "'")
-    return [word.rstrip(".") if len(word) > 1 else word for word in joined.split("\0")]
+    return "\0".join(map(re.Match.group, tokens)).lower().replace("’", "'").split("\0")
 
 
 def _is_gerund(word: str) -> bool:
@@ -237,7 +237,7 @@ def _subject_end(words: list[str], forms: list[tuple[str, ...]]) -> int | None:
     start = 1 if words and words[0] in DETERMINERS else 0
     flat: list[str] = []
     ends: dict[int, int] = {}  # flattened length -> token index after it
-    longest = max((len(form) for form in forms), default=0)
+    longest = max(map(len, forms), default=0)
     for index in range(start, min(len(words), start + 12)):
         if len(flat) >= longest:
             break  # no form is longer: the words after cannot matter
