@@ -35,7 +35,7 @@ from functools import lru_cache
 from kg.config import Config
 from kg.edges import Rule, register
 from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex,
-                            all_genera, match_key, normalise_words, sentences)
+                            all_genera, match_key, normalise_words, sentences, singular)
 from kg.edges.metric_of import metric_genus, metric_keys
 from kg.edges.nominal import VerbPhraseLinker, clause_words, verb_phrases
 from kg.model import BROADER, Concept, Edge, Entry, Evidence
@@ -147,8 +147,12 @@ def _generalised_heads(concept: Concept, index: LabelIndex,
         if label in concept.acronyms:
             continue
         words = _label_words(label)
-        for start in range(len(words) - 1):
-            for end in range(start + 1, len(words)):
+        # each modifier words[start:end] before a tail, by its end: what this label finds is
+        # recorded with this label whatever the order
+        for end in range(1, len(words)):
+            if singular(words[end - 1]) not in index.by_head:
+                continue  # no label ends in this word, so no modifier does: 94% of them at 100k
+            for start in range(end):
                 modifier = index.exact(words[start:end])
                 if not modifier:
                     continue  # most modifiers are no label: no set to make

@@ -650,7 +650,9 @@ class LabelIndex:
     def acronym(self, token: str, exclude: str | None = None) -> str | None:
         """The one concept with this acronym, as written ("KPI", or plural "KPIs"), else None."""
         keys = self.by_acronym.get(token) or (
-            self.by_acronym.get(token[:-1], set()) if token.endswith("s") else set())
+            self.by_acronym.get(token[:-1]) if token.endswith("s") else None)
+        if not keys:
+            return None  # asked of every genus's head word, which is rarely an acronym
         keys = keys - {exclude}
         return next(iter(keys)) if len(keys) == 1 else None
 
