@@ -110,7 +110,7 @@ _TEXT = st.lists(st.sampled_from(list("aAsΣσςİ .!?’'-()\"“\n") + ["Is", 
 @settings(max_examples=300, deadline=None)
 @given(_TEXT)
 def test_first_sentence_is_the_first_of_sentences(text):
-    assert genus._first_sentence(text) == (genus.sentences(text) or [""])[0]
+    assert genus.first_sentence(text) == (genus.sentences(text) or [""])[0]
 
 
 @settings(max_examples=300, deadline=None)

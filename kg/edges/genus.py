@@ -164,7 +164,7 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text.strip()) if s]
 
 
-def _first_sentence(text: str) -> str:
+def first_sentence(text: str) -> str:
     """`sentences(text)[0]` ("" for no sentence) without splitting the rest of the text."""
     text = text.strip()
     end = _SENTENCE_END.search(text)
@@ -329,7 +329,7 @@ def _setting_end(words: list[str]) -> int:
 @lru_cache(maxsize=262144)
 def find_genus(definition: str, labels: tuple[str, ...] = ()) -> Genus | None:
     """The genus noun phrase of a definition's first sentence, or None where it names none."""
-    sentence = _first_sentence(definition)
+    sentence = first_sentence(definition)
     if not sentence:
         return None
     tokens = _tokens(sentence)

@@ -31,7 +31,8 @@ from functools import lru_cache
 from kg.config import Config
 from kg.edges import Rule, register
 from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex,
-                            adjective_like, all_genera, genera, match_key, normalise_words, once_per_build,
+                            adjective_like, all_genera, first_sentence, genera,
+                            match_key, normalise_words, once_per_build,
                             sentences, singular, term_verb)
 from kg.edges.nominal import (VerbPhraseLinker, clause_words, subject_verb_phrases,
                               verb_phrases)
@@ -76,8 +77,8 @@ class MetricSignal:
 
 
 def _label_words(concept: Concept) -> list[tuple[str, ...]]:
-    return [match_key(normalise_words(label)) for label in concept.labels
-            if label not in concept.acronyms and normalise_words(label)]
+    return [match_key(words) for label in concept.labels
+            if label not in concept.acronyms and (words := normalise_words(label))]
 
 
 def metric_genus(genus: Genus) -> bool:
@@ -112,7 +113,8 @@ def metric_signal(concept: Concept, entries: dict[str, Entry],
     if not concept.provisional and not something_else:
         for entry_id in concept.entries:
             entry = entries.get(entry_id)
-            for sentence in sentences(entry.text)[:1] if entry else []:
+            sentence = first_sentence(entry.text) if entry else ""
+            if sentence:  # only the first is read: no need to split the rest
                 opening = term_verb(sentence, concept.labels)
                 if opening and opening[0] in _METRIC_VERBS:
                     return MetricSignal("verb", sentence, entry_id)
