@@ -207,18 +207,33 @@ def _without_complement(text: str, genus: Genus | None) -> str:
     return text.replace(genus.phrase + " " + complement, genus.phrase, 1)
 
 
+class _AgreeingHeads:
+    """target -> the genus heads that agree with a head link to it: its labels' heads and its
+    own genera's. Thousands of labels end in the same few concepts' labels: made once each."""
+
+    def __init__(self, index: LabelIndex, found: dict[str, list[tuple[str, Genus]]]):
+        self.index = index
+        self.found = found
+        self.made: dict[str, frozenset[str]] = {}
+
+    def __call__(self, target: str) -> frozenset[str]:
+        heads = self.made.get(target)
+        if heads is None:
+            heads = self.made[target] = frozenset(
+                [form[-1] for form in self.index.labels_of.get(target, ())]
+                + [genus.head for _, genus in self.found.get(target, [])])
+        return heads
+
+
 def _head_edge(concept: Concept, target: str, label: str, found: list[tuple[str, Genus]],
-               head_found: list[tuple[str, Genus]], index: LabelIndex, metrics: set[str],
+               agreeing: _AgreeingHeads, index: LabelIndex, metrics: set[str],
                entries: dict[str, Entry], config: Config) -> Edge | None:
     if (concept.key in metrics) != (target in metrics):
         return None  # "First Contact Resolution" (a metric) is no kind of "Resolution" (an event)
     target_forms = index.labels_of.get(target, ())
     agrees = contentful = False
-    if found:  # else no genus to compare: no sets to make
-        target_heads = {form[-1] for form in target_forms}
-        head_genus_heads = {g.head for _, g in head_found}
     for _, genus in found:
-        if genus.head in target_heads or genus.head in head_genus_heads:
+        if genus.head in agreeing(target):
             agrees = True
         elif metric_genus(genus) and target in metrics:
             agrees = True  # "a metric that…" agrees with "Response Time", itself a metric
@@ -363,6 +378,7 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
     signals = metric_keys(concepts, entries)
     metric_set = set(signals)  # once: a copy per concept made this stage quadratic
     activities = VerbPhraseLinker(index)
+    agreeing = _AgreeingHeads(index, found)
     candidates: list[Edge] = []
     for concept in concepts:
         own = found[concept.key]
@@ -374,12 +390,12 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
             candidates += _activity_edges(concept, own, activities, config)
         if "head" in methods and not concept.provisional:
             for target, label in _label_heads(concept, index):
-                edge = _head_edge(concept, target, label, own, found.get(target, []),
+                edge = _head_edge(concept, target, label, own, agreeing,
                                   index, metric_set, entries, config)
                 if edge is not None:
                     candidates.append(edge)
             for target, label in _generalised_heads(concept, index, found):
-                edge = _head_edge(concept, target, label, own, found.get(target, []),
+                edge = _head_edge(concept, target, label, own, agreeing,
                                   index, metric_set, entries, config)
                 if edge is not None:  # two steps of inference: never above an unconfirmed head
                     candidates.append(replace(edge, evidence=replace(
