@@ -230,7 +230,6 @@ def _head_edge(concept: Concept, target: str, label: str, found: list[tuple[str,
                entries: dict[str, Entry], config: Config) -> Edge | None:
     if (concept.key in metrics) != (target in metrics):
         return None  # "First Contact Resolution" (a metric) is no kind of "Resolution" (an event)
-    target_forms = index.labels_of.get(target, ())
     agrees = contentful = False
     for _, genus in found:
         if genus.head in agreeing(target):
@@ -243,6 +242,7 @@ def _head_edge(concept: Concept, target: str, label: str, found: list[tuple[str,
         # A genus that names something else leaves room only for a definition that says the
         # term is one ("classed as one of the mother sauces"); a mere mention will do otherwise.
         own_forms = index.labels_of.get(concept.key, ())
+        target_forms = index.labels_of.get(target, ())
         genus_of = dict(found)
         agrees = any(_named_outside(_without_complement(entries[e].text, genus_of.get(e)), form,
                                     own_forms, as_kind=contentful)
@@ -316,16 +316,16 @@ def _may_give_examples(text: str) -> bool:
 
 
 def _such_as_edges(concept: Concept, found: list[tuple[str, Genus]], entries: dict[str, Entry],
-                   index: LabelIndex, config: Config) -> list[Edge]:
+                   giving_examples: set[str], index: LabelIndex, config: Config) -> list[Edge]:
     """Hearst's pattern: "X such as A, B and C" makes A, B and C kinds of X. Where X names no
     concept but the examples follow the term's own genus and its relative clause ("AI
-    technologies that simulate conversation, such as chatbots"), they are kinds of the term."""
-    genus_of = {entry_id: genus for entry_id, genus in found}
+    technologies that simulate conversation, such as chatbots"), they are kinds of the term.
+    `giving_examples` holds the ids of the entries that may (_may_give_examples)."""
     edges = []
     for entry_id in concept.entries:
-        entry = entries.get(entry_id)
-        if entry is None or not _may_give_examples(entry.text):
+        if entry_id not in giving_examples:
             continue
+        entry = entries[entry_id]
         for position, sentence in enumerate(sentences(entry.text)):
             for match in _SUCH_AS.finditer(sentence):
                 before = sentence[:match.start()].rstrip(" (")  # "channels (e.g. phone…)"
@@ -335,7 +335,7 @@ def _such_as_edges(concept: Concept, found: list[tuple[str, Genus]], entries: di
                 phrase = _phrase_before(before)
                 link = index.link(phrase) if phrase else None
                 target, confidence = (link[0], config.edges.such_as_confidence) if link else (None, 0.0)
-                genus = genus_of.get(entry_id)
+                genus = dict(found).get(entry_id)  # here only: most definitions give no examples
                 if (target is None and position == 0 and genus is not None
                         and re.match(r"(?:that|which|who)\b", genus.after)
                         and genus.after in sentence and sentence.index(genus.after) <= match.start()):
@@ -379,13 +379,16 @@ def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) ->
     metric_set = set(signals)  # once: a copy per concept made this stage quadratic
     activities = VerbPhraseLinker(index)
     agreeing = _AgreeingHeads(index, found)
+    # read in one pass: looking each concept's entries up again cost more than the test
+    giving_examples = ({key for key, entry in entries.items() if _may_give_examples(entry.text)}
+                       if "such-as" in methods else set())
     candidates: list[Edge] = []
     for concept in concepts:
         own = found[concept.key]
         if "genus" in methods:
             candidates += _genus_edges(concept, own, index, config)
-        if "such-as" in methods:
-            candidates += _such_as_edges(concept, own, entries, index, config)
+        if "such-as" in methods and not giving_examples.isdisjoint(concept.entries):
+            candidates += _such_as_edges(concept, own, entries, giving_examples, index, config)
         if "genus-activity" in methods:
             candidates += _activity_edges(concept, own, activities, config)
         if "head" in methods and not concept.provisional:
