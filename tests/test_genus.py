@@ -168,3 +168,10 @@ def test_subject_end_reads_as_far_as_the_longest_form_in_any_order():
     assert genus._subject_end(words, [("net",), ("net", "promoter", "score")]) == 2  # first wins
     assert genus._subject_end(words, [("promoter",)]) is None
     assert genus._subject_end(words, []) is None
+
+
+def test_subject_forms_come_longest_first_then_alphabetically():
+    labels = ("Net Promoter Score (NPS)", "Bugs", "Zed Ab", "Ab Zed", "Call Center")
+    forms = genus._subject_forms(labels)
+    assert forms == tuple(sorted(forms, key=lambda form: (-len(form), form)))
+    assert () not in forms and ("bug",) in forms and ("ab", "zeds") in forms

@@ -216,9 +216,11 @@ def _subject_forms(labels: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         if "(" in label:  # else the two below add nothing
             forms.add(normalise_words(_PARENTHESIS.sub(" ", label)))
             forms.update(normalise_words(inner) for inner in _PARENTHESIS_INNER.findall(label))
-    for form in [f for f in forms if f and f[-1].isalpha()]:  # "Bugs are…" for the label "Bug"
+    forms.discard(())
+    for form in [f for f in forms if f[-1].isalpha()]:  # "Bugs are…" for the label "Bug"
         forms.add((*form[:-1], singular(form[-1]) if form[-1].endswith("s") else form[-1] + "s"))
-    return tuple(sorted((f for f in forms if f), key=lambda f: (-len(f), f)))
+    # longest first, alphabetical within a length: two sorts in C, as each concept asks
+    return tuple(sorted(sorted(forms), key=len, reverse=True))
 
 
 _GENERIC_SUBJECTS = (("this", "term"), ("the", "term"), ("this", "metric"), ("this",), ("it",))
