@@ -22,6 +22,15 @@ from lemminflect.codecs.OverridesCodec import OverridesCodec
 from lemminflect.core.LexicalUtils import applyCapsStyle, getCapsStyle
 
 
+# lemminflect changes only a noun's ending: every plural its lexicon lists keeps its lemma's
+# first letter, and its rules for the words it does not know take off at most RULES_REMOVE
+# letters and put back at most RULES_ADD (tests/test_inflection.py checks both). So a singular
+# that starts otherwise than its word is short and comes from a short word, and a caller
+# comparing singulars can tell most words apart without asking lemminflect (kg.edges.genus).
+RULES_REMOVE = 4
+RULES_ADD = 2
+
+
 @lru_cache(maxsize=262144)
 def singular_noun(word: str) -> str:
     """The singular of a noun; a word that is not a plural comes back unchanged.

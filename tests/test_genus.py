@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from kg.edges import genus
 from kg.edges.genus import LabelIndex, find_genus, singular, term_verb
-from kg.model import Concept
+from kg.model import Concept, Entry
 
 
 @pytest.mark.parametrize("definition, labels, phrase", [
@@ -110,7 +110,7 @@ _TEXT = st.lists(st.sampled_from(list("aAsΣσςİ .!?’'-()\"“\n") + ["Is", 
 @settings(max_examples=300, deadline=None)
 @given(_TEXT)
 def test_first_sentence_is_the_first_of_sentences(text):
-    assert genus._first_sentence(text) == (genus.sentences(text) or [""])[0]
+    assert genus.first_sentence(text) == (genus.sentences(text) or [""])[0]
 
 
 @settings(max_examples=300, deadline=None)
@@ -144,9 +144,21 @@ def test_label_indexes_of_the_same_concepts_share_tables_and_others_get_their_ow
 def test_forget_build_empties_the_memos():
     find_genus("A ticket is a record of a request.", ("Ticket",))
     LabelIndex([Concept("ticket", "Ticket")])
+    genus.all_genera([Concept("ticket", "Ticket", entries=("e",))], {})
     genus.forget_build()
     assert find_genus.cache_info().currsize == 0
     assert genus._last_tables == []
+    assert all(last == [] for last in genus._build_memos)
+
+
+def test_all_genera_is_made_once_per_build_and_afresh_for_other_entries():
+    concepts = [Concept("ticket", "Ticket", entries=("e",))]
+    entries = {"e": Entry("g", 1, "Ticket", "A ticket is a record of a request.")}
+    found = genus.all_genera(concepts, entries)
+    assert found["ticket"][0][1].head == "record"
+    assert genus.all_genera(list(concepts), dict(entries)) is found  # the same objects: once
+    entries["e"] = Entry("g", 1, "Ticket", "A ticket is a request.")
+    assert genus.all_genera(concepts, entries)["ticket"][0][1].head == "request"  # never stale
 
 
 def test_subject_end_reads_as_far_as_the_longest_form_in_any_order():
@@ -156,3 +168,10 @@ def test_subject_end_reads_as_far_as_the_longest_form_in_any_order():
     assert genus._subject_end(words, [("net",), ("net", "promoter", "score")]) == 2  # first wins
     assert genus._subject_end(words, [("promoter",)]) is None
     assert genus._subject_end(words, []) is None
+
+
+def test_subject_forms_come_longest_first_then_alphabetically():
+    labels = ("Net Promoter Score (NPS)", "Bugs", "Zed Ab", "Ab Zed", "Call Center")
+    forms = genus._subject_forms(labels)
+    assert forms == tuple(sorted(forms, key=lambda form: (-len(form), form)))
+    assert () not in forms and ("bug",) in forms and ("ab", "zeds") in forms

@@ -8,7 +8,7 @@ import pytest
 from lemminflect import config, getLemma
 from lemminflect.codecs.OverridesCodec import OverridesCodec
 
-from kg.inflection import _noun_lexicon, noun_lemmas, singular_noun
+from kg.inflection import RULES_ADD, RULES_REMOVE, _noun_lexicon, noun_lemmas, singular_noun
 
 
 @pytest.mark.parametrize("word, singular", [
@@ -52,3 +52,17 @@ def test_lexicon_lemmas_say_what_lemminflect_says_of_nouns_verbs_and_auxiliaries
     differ = [w for w in words[::7] + ["retains", "handles", "is", "fulfil", "xyzzy"]
               if lexicon_lemmas(w) != {k: v for k, v in getAllLemmas(w).items() if k in wanted}]
     assert differ == []
+
+
+def test_a_singular_keeps_the_first_letter_of_its_word_but_where_the_rules_took_it_whole():
+    # what RULES_REMOVE and RULES_ADD promise: the lexicon's plurals keep their first letter…
+    changed = [(word, lemma) for word, lemmas in _noun_lexicon().items() for lemma in lemmas
+               if lemma[:1].lower() != word[:1].lower()]
+    assert changed == []
+    # …and lemminflect's rules for other words take off and put back no more letters than that
+    from lemminflect.core.LemmatizerRules import LemmatizerRules
+    rules = [rule.split(",") for rule in LemmatizerRules().rules]
+    assert max(len(ending) + (double == "True") for ending, _, double in rules) <= RULES_REMOVE
+    assert max(len(added) for _, added, _ in rules) <= RULES_ADD
+    for word in ("zorblets", "aapts", "aacs", "omnichannels", "indices", "wàààs"):
+        assert singular_noun(word)[0] == word[0]

@@ -34,8 +34,8 @@ from functools import lru_cache
 
 from kg.config import Config
 from kg.edges import Rule, register
-from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex, genera,
-                            match_key, normalise_words, sentences)
+from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex,
+                            all_genera, match_key, normalise_words, sentences, singular)
 from kg.edges.metric_of import metric_genus, metric_keys
 from kg.edges.nominal import VerbPhraseLinker, clause_words, verb_phrases
 from kg.model import BROADER, Concept, Edge, Entry, Evidence
@@ -147,8 +147,12 @@ def _generalised_heads(concept: Concept, index: LabelIndex,
         if label in concept.acronyms:
             continue
         words = _label_words(label)
-        for start in range(len(words) - 1):
-            for end in range(start + 1, len(words)):
+        # each modifier words[start:end] before a tail, by its end: what this label finds is
+        # recorded with this label whatever the order
+        for end in range(1, len(words)):
+            if singular(words[end - 1]) not in index.by_head:
+                continue  # no label ends in this word, so no modifier does: 94% of them at 100k
+            for start in range(end):
                 modifier = index.exact(words[start:end])
                 if not modifier:
                     continue  # most modifiers are no label: no set to make
@@ -203,17 +207,32 @@ def _without_complement(text: str, genus: Genus | None) -> str:
     return text.replace(genus.phrase + " " + complement, genus.phrase, 1)
 
 
+class _AgreeingHeads:
+    """target -> the genus heads that agree with a head link to it: its labels' heads and its
+    own genera's. Thousands of labels end in the same few concepts' labels: made once each."""
+
+    def __init__(self, index: LabelIndex, found: dict[str, list[tuple[str, Genus]]]):
+        self.index = index
+        self.found = found
+        self.made: dict[str, frozenset[str]] = {}
+
+    def __call__(self, target: str) -> frozenset[str]:
+        heads = self.made.get(target)
+        if heads is None:
+            heads = self.made[target] = frozenset(
+                [form[-1] for form in self.index.labels_of.get(target, ())]
+                + [genus.head for _, genus in self.found.get(target, [])])
+        return heads
+
+
 def _head_edge(concept: Concept, target: str, label: str, found: list[tuple[str, Genus]],
-               head_found: list[tuple[str, Genus]], index: LabelIndex, metrics: set[str],
+               agreeing: _AgreeingHeads, index: LabelIndex, metrics: set[str],
                entries: dict[str, Entry], config: Config) -> Edge | None:
-    target_forms = index.labels_of.get(target, ())
-    target_heads = {form[-1] for form in target_forms}
-    head_genus_heads = {g.head for _, g in head_found}
     if (concept.key in metrics) != (target in metrics):
         return None  # "First Contact Resolution" (a metric) is no kind of "Resolution" (an event)
     agrees = contentful = False
     for _, genus in found:
-        if genus.head in target_heads or genus.head in head_genus_heads:
+        if genus.head in agreeing(target):
             agrees = True
         elif metric_genus(genus) and target in metrics:
             agrees = True  # "a metric that…" agrees with "Response Time", itself a metric
@@ -223,6 +242,7 @@ def _head_edge(concept: Concept, target: str, label: str, found: list[tuple[str,
         # A genus that names something else leaves room only for a definition that says the
         # term is one ("classed as one of the mother sauces"); a mere mention will do otherwise.
         own_forms = index.labels_of.get(concept.key, ())
+        target_forms = index.labels_of.get(target, ())
         genus_of = dict(found)
         agrees = any(_named_outside(_without_complement(entries[e].text, genus_of.get(e)), form,
                                     own_forms, as_kind=contentful)
@@ -296,16 +316,16 @@ def _may_give_examples(text: str) -> bool:
 
 
 def _such_as_edges(concept: Concept, found: list[tuple[str, Genus]], entries: dict[str, Entry],
-                   index: LabelIndex, config: Config) -> list[Edge]:
+                   giving_examples: set[str], index: LabelIndex, config: Config) -> list[Edge]:
     """Hearst's pattern: "X such as A, B and C" makes A, B and C kinds of X. Where X names no
     concept but the examples follow the term's own genus and its relative clause ("AI
-    technologies that simulate conversation, such as chatbots"), they are kinds of the term."""
-    genus_of = {entry_id: genus for entry_id, genus in found}
+    technologies that simulate conversation, such as chatbots"), they are kinds of the term.
+    `giving_examples` holds the ids of the entries that may (_may_give_examples)."""
     edges = []
     for entry_id in concept.entries:
-        entry = entries.get(entry_id)
-        if entry is None or not _may_give_examples(entry.text):
+        if entry_id not in giving_examples:
             continue
+        entry = entries[entry_id]
         for position, sentence in enumerate(sentences(entry.text)):
             for match in _SUCH_AS.finditer(sentence):
                 before = sentence[:match.start()].rstrip(" (")  # "channels (e.g. phone…)"
@@ -315,7 +335,7 @@ def _such_as_edges(concept: Concept, found: list[tuple[str, Genus]], entries: di
                 phrase = _phrase_before(before)
                 link = index.link(phrase) if phrase else None
                 target, confidence = (link[0], config.edges.such_as_confidence) if link else (None, 0.0)
-                genus = genus_of.get(entry_id)
+                genus = dict(found).get(entry_id)  # here only: most definitions give no examples
                 if (target is None and position == 0 and genus is not None
                         and re.match(r"(?:that|which|who)\b", genus.after)
                         and genus.after in sentence and sentence.index(genus.after) <= match.start()):
@@ -354,26 +374,31 @@ def _activity_edges(concept: Concept, found: list[tuple[str, Genus]], linker: Ve
 def infer(concepts: list[Concept], entries: dict[str, Entry], config: Config) -> list[Edge]:
     methods = config.edges.broader_methods
     index = LabelIndex(concepts)
-    found = {c.key: genera(c, entries) for c in concepts}
+    found = all_genera(concepts, entries)
     signals = metric_keys(concepts, entries)
     metric_set = set(signals)  # once: a copy per concept made this stage quadratic
     activities = VerbPhraseLinker(index)
+    agreeing = _AgreeingHeads(index, found)
+    # read in one pass: looking each concept's entries up again cost more than the test
+    giving_examples = ({key for key, entry in entries.items() if _may_give_examples(entry.text)}
+                       if "such-as" in methods else set())
     candidates: list[Edge] = []
     for concept in concepts:
+        own = found[concept.key]
         if "genus" in methods:
-            candidates += _genus_edges(concept, found[concept.key], index, config)
-        if "such-as" in methods:
-            candidates += _such_as_edges(concept, found[concept.key], entries, index, config)
+            candidates += _genus_edges(concept, own, index, config)
+        if "such-as" in methods and not giving_examples.isdisjoint(concept.entries):
+            candidates += _such_as_edges(concept, own, entries, giving_examples, index, config)
         if "genus-activity" in methods:
-            candidates += _activity_edges(concept, found[concept.key], activities, config)
+            candidates += _activity_edges(concept, own, activities, config)
         if "head" in methods and not concept.provisional:
             for target, label in _label_heads(concept, index):
-                edge = _head_edge(concept, target, label, found[concept.key], found.get(target, []),
+                edge = _head_edge(concept, target, label, own, agreeing,
                                   index, metric_set, entries, config)
                 if edge is not None:
                     candidates.append(edge)
             for target, label in _generalised_heads(concept, index, found):
-                edge = _head_edge(concept, target, label, found[concept.key], found.get(target, []),
+                edge = _head_edge(concept, target, label, own, agreeing,
                                   index, metric_set, entries, config)
                 if edge is not None:  # two steps of inference: never above an unconfirmed head
                     candidates.append(replace(edge, evidence=replace(

@@ -18,12 +18,13 @@ to a concept by its full text, and failing that by dropping modifiers from the l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, wraps
 from itertools import islice
 
 
-from kg.inflection import singular_noun
+from kg.inflection import RULES_ADD, RULES_REMOVE, singular_noun
 from kg.model import Concept, Entry
 
 
@@ -129,10 +130,24 @@ def singular(word: str) -> str:
     return singular_noun(lower)
 
 
+_NOT_WORD = re.compile(r"[^\w']+|_")  # compiled once: re.split's cache look-up cost as much
+
+
 @lru_cache(maxsize=262144)
 def normalise_words(text: str) -> tuple[str, ...]:
     """Words of a label or phrase as compared: lower case, hyphens and punctuation as spaces."""
-    return tuple(w for w in re.split(r"[^\w']+|_", text.lower().replace("’", "'")) if w)
+    return tuple(w for w in _NOT_WORD.split(text.lower().replace("’", "'")) if w)
+
+
+def _singular_is(word: str, key: str) -> bool:
+    """`singular(word) == key` for a lower-case word, not asking lemminflect where the answer
+    must be no: `singular` changes only words in "s", and their first letter only where
+    lemminflect's rules took off the whole word (kg.inflection.RULES_REMOVE, RULES_ADD)."""
+    if not word.endswith("s"):
+        return word == key
+    if word[0] != key[:1] and (len(word) > RULES_REMOVE or len(key) > RULES_ADD):
+        return False
+    return singular(word) == key
 
 
 def match_key(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -149,7 +164,7 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text.strip()) if s]
 
 
-def _first_sentence(text: str) -> str:
+def first_sentence(text: str) -> str:
     """`sentences(text)[0]` ("" for no sentence) without splitting the rest of the text."""
     text = text.strip()
     end = _SENTENCE_END.search(text)
@@ -171,11 +186,11 @@ def _word(token: re.Match) -> str:
 
 def _words(tokens: list[re.Match]) -> list[str]:
     """`_word` of each token, lower-cased in one call as this runs for every definition. The
-    separator is no cased letter, so "Σ" lower-cases as it would alone."""
+    separator is no cased letter, so "Σ" lower-cases as it would alone. `_word`'s rstrip has
+    nothing to take: a _TOKEN longer than one character ends in a word character or "+"."""
     if not tokens:
         return []
-    joined = "\0".join([token.group(0) for token in tokens]).lower().replace("’", "'")
-    return [word.rstrip(".") if len(word) > 1 else word for word in joined.split("\0")]
+    return "\0".join(map(re.Match.group, tokens)).lower().replace("’", "'").split("\0")
 
 
 def _is_gerund(word: str) -> bool:
@@ -201,9 +216,11 @@ def _subject_forms(labels: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         if "(" in label:  # else the two below add nothing
             forms.add(normalise_words(_PARENTHESIS.sub(" ", label)))
             forms.update(normalise_words(inner) for inner in _PARENTHESIS_INNER.findall(label))
-    for form in [f for f in forms if f and f[-1].isalpha()]:  # "Bugs are…" for the label "Bug"
+    forms.discard(())
+    for form in [f for f in forms if f[-1].isalpha()]:  # "Bugs are…" for the label "Bug"
         forms.add((*form[:-1], singular(form[-1]) if form[-1].endswith("s") else form[-1] + "s"))
-    return tuple(sorted((f for f in forms if f), key=lambda f: (-len(f), f)))
+    # longest first, alphabetical within a length: two sorts in C, as each concept asks
+    return tuple(sorted(sorted(forms), key=len, reverse=True))
 
 
 _GENERIC_SUBJECTS = (("this", "term"), ("the", "term"), ("this", "metric"), ("this",), ("it",))
@@ -222,7 +239,7 @@ def _subject_end(words: list[str], forms: list[tuple[str, ...]]) -> int | None:
     start = 1 if words and words[0] in DETERMINERS else 0
     flat: list[str] = []
     ends: dict[int, int] = {}  # flattened length -> token index after it
-    longest = max((len(form) for form in forms), default=0)
+    longest = max(map(len, forms), default=0)
     for index in range(start, min(len(words), start + 12)):
         if len(flat) >= longest:
             break  # no form is longer: the words after cannot matter
@@ -314,7 +331,7 @@ def _setting_end(words: list[str]) -> int:
 @lru_cache(maxsize=262144)
 def find_genus(definition: str, labels: tuple[str, ...] = ()) -> Genus | None:
     """The genus noun phrase of a definition's first sentence, or None where it names none."""
-    sentence = _first_sentence(definition)
+    sentence = first_sentence(definition)
     if not sentence:
         return None
     tokens = _tokens(sentence)
@@ -328,7 +345,7 @@ def find_genus(definition: str, labels: tuple[str, ...] = ()) -> Genus | None:
         return None
     genus = _noun_phrase(sentence, tokens, words, start)
     if genus is not None and start == 0:
-        after = genus.after.split()
+        after = genus.after.split(maxsplit=4)  # the first four words: no need to split the rest
         copula = _copula_end([w.lower() for w in after[:4]], 0)
         if copula is not None:
             # "Churn is the percentage of…" under "Customer Churn": the phrase was the subject
@@ -346,12 +363,14 @@ def find_genus(definition: str, labels: tuple[str, ...] = ()) -> Genus | None:
 
 def _opens_a_form(words: tuple[str, ...], forms: tuple[tuple[str, ...], ...]) -> bool:
     """Are `words` the first words of a form, the last one singular? Only the last word needs
-    `singular`, so the others are compared first."""
+    `singular`, so the others are compared first; the forms' plurals ("aapts" under "AAPT") sent
+    thousands of made-up words a build to lemminflect's rules, which _singular_is spares."""
     size = len(words)
     if not size:
         return any(match_key(form[:0]) == words for form in forms)
-    return any(len(form) >= size and form[:size - 1] == words[:-1]
-               and match_key(form[:size]) == words for form in forms)
+    modifiers, last = words[:-1], words[-1]
+    return any(len(form) >= size and form[:size - 1] == modifiers
+               and _singular_is(form[size - 1], last) for form in forms)
 
 
 # metric_of asks for each metric's opening once per build step that needs the metrics.
@@ -384,6 +403,38 @@ def genera(concept: Concept, entries: dict[str, Entry]) -> list[tuple[str, Genus
             if genus is not None:
                 found.append((entry_id, genus))
     return found
+
+
+# Each per-build memo's last (concepts, entries snapshot) and answer; forget_build empties them.
+_build_memos: list[list] = []
+
+
+def once_per_build(make: Callable[[tuple[Concept, ...], dict[str, Entry]], object]):
+    """Memoise make(concepts, entries) on the last concepts and entries it was given: both
+    rules of the main process ask for the same answer (every concept's genera, the metrics),
+    and a build's 100,000 concepts made it twice. The concepts are compared as _label_tables
+    compares them, the entries by their items, so a changed dict is never answered stale.
+    Read the answer, never change it."""
+    last: list = []
+    _build_memos.append(last)
+
+    @wraps(make)
+    def memoised(concepts: Iterable[Concept], entries: dict[str, Entry]):
+        key = (tuple(concepts), tuple(entries.items()))
+        if last and last[0][0] == key:  # the same objects: compared by identity
+            return last[0][1]
+        answer = make(key[0], entries)
+        last[:] = [(key, answer)]
+        return answer
+
+    return memoised
+
+
+@once_per_build
+def all_genera(concepts: tuple[Concept, ...],
+               entries: dict[str, Entry]) -> dict[str, list[tuple[str, Genus]]]:
+    """`genera` of every concept, by key: broader reads them all, metric_of's signals most."""
+    return {concept.key: genera(concept, entries) for concept in concepts}
 
 
 def _noun_phrase(sentence: str, tokens: list[re.Match], words: list[str], index: int,
@@ -557,8 +608,13 @@ def forget_build() -> None:
     """Drop what this module keeps from a build (parsed genera, label tables, word forms): the
     stages after the edges need none of it."""
     _last_tables.clear()
+    for last in _build_memos:
+        last.clear()
     for memo in (singular, normalise_words, _subject_forms, find_genus, term_verb):
         memo.cache_clear()
+
+
+_NO_KEYS: frozenset[str] = frozenset()
 
 
 class LabelIndex:
@@ -572,8 +628,9 @@ class LabelIndex:
     def __init__(self, concepts: list[Concept]):
         self.by_words, self.by_acronym, self.by_head, self.labels_of = _label_tables(concepts)
 
-    def exact(self, words: tuple[str, ...]) -> set[str]:
-        return self.by_words.get(match_key(words), set())
+    def exact(self, words: tuple[str, ...]) -> set[str] | frozenset[str]:
+        # most look-ups find nothing: one shared empty set, not a new one each time
+        return self.by_words.get(match_key(words), _NO_KEYS)
 
     def link(self, words: tuple[str, ...], exclude: str | None = None) -> tuple[str, int] | None:
         """The concept a phrase names: the longest tail of it that is a label, unambiguous.
@@ -582,7 +639,10 @@ class LabelIndex:
         """
         words = match_key(words)
         for dropped in range(len(words)):
-            keys = self.by_words.get(words[dropped:], set()) - {exclude}
+            keys = self.by_words.get(words[dropped:])
+            if not keys:
+                continue  # most tails are no label: no sets to make
+            keys = keys - {exclude}
             if len(keys) == 1:
                 return next(iter(keys)), dropped
             if keys:
@@ -592,7 +652,9 @@ class LabelIndex:
     def acronym(self, token: str, exclude: str | None = None) -> str | None:
         """The one concept with this acronym, as written ("KPI", or plural "KPIs"), else None."""
         keys = self.by_acronym.get(token) or (
-            self.by_acronym.get(token[:-1], set()) if token.endswith("s") else set())
+            self.by_acronym.get(token[:-1]) if token.endswith("s") else None)
+        if not keys:
+            return None  # asked of every genus's head word, which is rarely an acronym
         keys = keys - {exclude}
         return next(iter(keys)) if len(keys) == 1 else None
 

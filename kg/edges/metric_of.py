@@ -31,8 +31,9 @@ from functools import lru_cache
 from kg.config import Config
 from kg.edges import Rule, register
 from kg.edges.genus import (DETERMINERS, STOP_WORDS, VAGUE_HEADS, Genus, LabelIndex,
-                            adjective_like, genera, match_key, normalise_words, sentences,
-                            singular, term_verb)
+                            adjective_like, all_genera, first_sentence, genera,
+                            match_key, normalise_words, once_per_build,
+                            sentences, singular, term_verb)
 from kg.edges.nominal import (VerbPhraseLinker, clause_words, subject_verb_phrases,
                               verb_phrases)
 from kg.model import METRIC_OF, Concept, Edge, Entry, Evidence
@@ -76,8 +77,8 @@ class MetricSignal:
 
 
 def _label_words(concept: Concept) -> list[tuple[str, ...]]:
-    return [match_key(normalise_words(label)) for label in concept.labels
-            if label not in concept.acronyms and normalise_words(label)]
+    return [match_key(words) for label in concept.labels
+            if label not in concept.acronyms and (words := normalise_words(label))]
 
 
 def metric_genus(genus: Genus) -> bool:
@@ -88,8 +89,10 @@ def metric_genus(genus: Genus) -> bool:
     return False
 
 
-def metric_signal(concept: Concept, entries: dict[str, Entry]) -> MetricSignal | None:
-    """Why this concept is a metric, or None if nothing says it is.
+def metric_signal(concept: Concept, entries: dict[str, Entry],
+                  found: list[tuple[str, Genus]] | None = None) -> MetricSignal | None:
+    """Why this concept is a metric, or None if nothing says it is; `found` is its genera,
+    where the caller has them.
 
     The concepts stage's flag counts unless every genus the definitions give is a thing that
     is no measure ("A device that measures blood pressure…").
@@ -98,7 +101,8 @@ def metric_signal(concept: Concept, entries: dict[str, Entry]) -> MetricSignal |
         for words in _label_words(concept):
             if len(words) >= 2 and words[-1] in METRIC_LABEL_HEADS or words in {("metric",), ("kpi",)}:
                 return MetricSignal("label", concept.pref_label, None)
-    found = genera(concept, entries)
+    if found is None:
+        found = genera(concept, entries)
     for entry_id, genus in found:
         if metric_genus(genus):
             return MetricSignal("genus", genus.sentence, entry_id)
@@ -109,7 +113,8 @@ def metric_signal(concept: Concept, entries: dict[str, Entry]) -> MetricSignal |
     if not concept.provisional and not something_else:
         for entry_id in concept.entries:
             entry = entries.get(entry_id)
-            for sentence in sentences(entry.text)[:1] if entry else []:
+            sentence = first_sentence(entry.text) if entry else ""
+            if sentence:  # only the first is read: no need to split the rest
                 opening = term_verb(sentence, concept.labels)
                 if opening and opening[0] in _METRIC_VERBS:
                     return MetricSignal("verb", sentence, entry_id)
@@ -125,10 +130,14 @@ def is_metric_class(concept: Concept) -> bool:
     return any(words[-1] in METRIC_CLASS_HEADS for words in _label_words(concept))
 
 
-def metric_keys(concepts: list[Concept], entries: dict[str, Entry]) -> dict[str, MetricSignal]:
+@once_per_build  # both broader and metric_of need them
+def metric_keys(concepts: tuple[Concept, ...],
+                entries: dict[str, Entry]) -> dict[str, MetricSignal]:
+    """The signal of each concept that is a metric, by key. Read it, never change it."""
+    found = all_genera(concepts, entries)
     signals = {}
     for concept in concepts:
-        signal = metric_signal(concept, entries)
+        signal = metric_signal(concept, entries, found[concept.key])
         if signal is not None:
             signals[concept.key] = signal
     return signals
@@ -193,6 +202,29 @@ class _Linker:
         self.index = index
         self.metrics = metrics
         self.config = config
+        # word -> the concepts no metric whose label ends in it: "time" ends thousands of
+        # labels, and filtering them again for each metric that measures a time was quadratic
+        self._non_metric_heads: dict[str, frozenset[str]] = {}
+        self._plain_heads: dict[str, frozenset[str]] = {}
+
+    def non_metric_heads(self, word: str) -> frozenset[str]:
+        """Concepts that are no metric and whose label ends in this word (see LabelIndex.heads)."""
+        keys = self._non_metric_heads.get(word)
+        if keys is None:
+            keys = frozenset(k for k in self.index.heads(word) if k not in self.metrics)
+            self._non_metric_heads[word] = keys
+        return keys
+
+    def plain_heads(self, word: str) -> frozenset[str]:
+        """`non_metric_heads` whose labels have only noun modifiers ("Call Deflection", not
+        "Canned Response"): the same for every metric whose label ends in the word."""
+        keys = self._plain_heads.get(word)
+        if keys is None:
+            keys = frozenset(k for k in self.non_metric_heads(word)
+                             if not any(adjective_like(w) for form in self.index.labels_of.get(k, ())
+                                        for w in form[:-1]))
+            self._plain_heads[word] = keys
+        return keys
 
     def allowed(self, key: str, metric: str) -> bool:
         return key != metric and key not in self.metrics
@@ -219,9 +251,10 @@ class _Linker:
     def head(self, words: tuple[str, ...], metric: str) -> tuple[str, float] | None:
         if not words:
             return None
-        keys = {k for k in self.index.heads(words[-1], exclude=metric) if self.allowed(k, metric)}
-        if len(keys) == 1:
-            return next(iter(keys)), self.config.edges.metric_head_confidence
+        keys = self.non_metric_heads(words[-1])
+        # the one allowed key, if there is one: no copy of a set of thousands to find out
+        if len(keys) - (metric in keys) == 1:
+            return next(k for k in keys if k != metric), self.config.edges.metric_head_confidence
         return None
 
 
@@ -269,12 +302,10 @@ def _from_label(concept: Concept, index: LabelIndex, linker: _Linker,
                 found.append((next(iter(keys)), confidence, label, None))
                 break
         else:
-            keys = {k for k in index.heads(measured[-1], exclude=concept.key)
-                    if linker.allowed(k, concept.key)
-                    and not any(adjective_like(w) for form in index.labels_of.get(k, ())
-                                for w in form[:-1])}
-            if len(keys) == 1:
-                found.append((next(iter(keys)), config.edges.metric_head_confidence, label, None))
+            keys = linker.plain_heads(measured[-1])
+            if len(keys) - (concept.key in keys) == 1:  # the one other concept, if one
+                found.append((next(k for k in keys if k != concept.key),
+                              config.edges.metric_head_confidence, label, None))
     return found
 
 
