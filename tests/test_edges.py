@@ -96,3 +96,12 @@ def test_rules_run_here_when_the_worker_cannot_take_them(bundled_inputs, monkeyp
         assert infer_edges(concepts, entries, anywhere, pool) == infer_edges(concepts, entries, anywhere)
     finally:
         stop_pool(pool)
+
+
+def test_a_workers_edges_carry_every_field_of_an_edge():
+    # kg.edges._infer_packed sends these fields as tuples: a new field must be packed too
+    from dataclasses import fields
+
+    from kg.model import Edge, Evidence
+    assert [f.name for f in fields(Edge)] == ["kind", "source", "target", "evidence"]
+    assert [f.name for f in fields(Evidence)] == ["method", "confidence", "quote", "entry"]
