@@ -72,3 +72,23 @@ def test_a_command_imports_only_its_own_module():
             "print('kg.pipeline' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["['kg.commands.query']", "False"]
+
+
+def test_the_program_flushes_its_output_and_keeps_the_exit_code(tmp_path):
+    # `kg` and `python -m kg` end with os._exit (kg.cli.run): nothing printed may be lost
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    glossary = tmp_path / "gadgets.txt"
+    glossary.write_text("Widget: a small gadget that does one thing.\nGizmo: a widget with a motor.\n")
+    environment = {**os.environ, "PYTHONPATH": str(root)}
+    built = subprocess.run([sys.executable, "-m", "kg", "build", str(glossary), "--out", str(tmp_path / "out")],
+                           capture_output=True, text=True, cwd=root, env=environment)
+    assert built.returncode == 0, built.stderr
+    assert "gadgets.skos.ttl" in built.stdout and built.stdout.rstrip().splitlines()[-1].strip()
+    failed = subprocess.run([sys.executable, "-m", "kg", "build", str(tmp_path / "nope.txt")],
+                            capture_output=True, text=True, cwd=root, env=environment)
+    assert failed.returncode == 2 and failed.stderr.count("\n") == 1 and "nope.txt" in failed.stderr
