@@ -130,6 +130,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--work", type=Path, default=HERE / "out")
     parser.add_argument("--results", type=Path, default=HERE / "results.md")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="builds per size; the table gives the median run and the range "
+                             "(a shared machine's speed varies by a quarter from minute to minute)")
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
@@ -137,7 +140,10 @@ def main() -> None:
         if not folder.is_dir():
             generate(size, folder)
         print(f"building {size} terms …", file=sys.stderr)
-        result = _run_build(folder, args.work / f"exports-{size}")
+        runs = sorted((_run_build(folder, args.work / f"exports-{size}") for _ in range(args.runs)),
+                      key=lambda run: run["wall"])
+        result = runs[len(runs) // 2]
+        result["range"] = (runs[0]["wall"], runs[-1]["wall"])
         ttl = next(p for p in (args.work / f"exports-{size}").glob("*.ttl") if ".skos." not in p.name)
         result["queries"] = _time_queries(ttl)
         result["size"] = size
@@ -158,15 +164,18 @@ def _write(rows: list[dict], path: Path) -> None:
         f"{platform.system()} {platform.release()}. Command: `.venv/bin/python benchmarks/run.py`.",
         "Synthetic glossaries from `benchmarks/generate.py` (4 sources, ~1/8 near-duplicate headwords).",
         "",
+        "Each size is built several times (`--runs`); the table gives the median run, its stages",
+        "and memory, and the range of the wall times.",
         "Peak RSS: of the largest process (rusage), and of all the build's processes together",
         "(the main one and its export workers, sampled every 50 ms). Stage columns are seconds.",
         "",
-        "| terms | wall (s) | per 1k terms (s) | peak RSS (MB) | all processes (MB) | "
+        "| terms | wall (s), median | range of runs (s) | per 1k terms (s) | peak RSS (MB) | all processes (MB) | "
         + " | ".join(stages) + " |",
-        "|---:|---:|---:|---:|---:|" + "---:|" * len(stages),
+        "|---:|---:|---:|---:|---:|---:|" + "---:|" * len(stages),
     ]
     for r in rows:
-        lines.append(f"| {r['size']:,} | {r['wall']:.2f} | {r['wall'] / r['size'] * 1000:.3f} | "
+        lines.append(f"| {r['size']:,} | {r['wall']:.2f} | {r['range'][0]:.2f}–{r['range'][1]:.2f} | "
+                     f"{r['wall'] / r['size'] * 1000:.3f} | "
                      f"{r['rss_mb']:.0f} | {r['tree_mb']:.0f} | " + " | ".join(f"{r['stages'].get(s, 0):.2f}" for s in stages) + " |")
     lines += ["", "SPARQL on the full graph (pyoxigraph, best of 3, ms; transitive narrower from the",
               "concept with the most narrower concepts, and how many it found):", "",
