@@ -92,6 +92,62 @@ def test_worker_processes_write_the_bytes_of_in_process_conversion(tmp_path):
     assert not [p.name for p in tmp_path.iterdir() if p.name not in written]  # no temporary left
 
 
+def test_files_converted_while_written_give_the_bytes_of_in_process_conversion(tmp_path):
+    # workers started before the first file: each conversion reads its file as it grows
+    streaming = replace(DEFAULT, export=ExportConfig(parallel_bytes=0, workers=2, start_workers_concepts=0))
+    written, reports = write_all(astronomy(), tmp_path, ["rdf", "skos"], streaming, validate=True)
+    assert {name: (tmp_path / name).read_bytes() for name in written} == rendered("astronomy")
+    assert all(r.ok for r in reports) and [r.file for r in reports] == ["astro.skos.ttl", "astro.ttl"]
+    assert not [p.name for p in tmp_path.iterdir() if p.name not in written]  # no marker, no .nt left
+
+
+def test_a_growing_file_is_read_whole_and_ends_only_at_its_marker(tmp_path):
+    import threading
+    import time
+
+    from kg.exporters.rdf_write import _Growing
+
+    path, marker = tmp_path / "g.nt", tmp_path / "g.nt.written"
+    chunks = [b'<https://e.org/a> <https://e.org/p> "' + bytes([65 + n]) * 5000 + b'" .\n' for n in range(20)]
+    path.write_bytes(b"")
+
+    def writer():
+        with open(path, "ab") as out:
+            for chunk in chunks:  # lines split across writes, with pauses a reader must wait out
+                out.write(chunk[:100])
+                out.flush()
+                time.sleep(0.01)
+                out.write(chunk[100:])
+                out.flush()
+        marker.touch()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    read = b""
+    with _Growing(path, marker) as source:
+        while piece := source.read(4096):
+            read += piece
+    thread.join()
+    assert read == b"".join(chunks)
+
+
+def test_a_writer_that_fails_leaves_no_conversion_waiting(tmp_path):
+    import time
+
+    from kg.exporters.rdf_write import Conversions
+
+    def failing(out):
+        out.write(b'<https://e.org/a> <https://e.org/p> "x" .\n')
+        raise RuntimeError("exporter bug")
+
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="exporter bug"):
+        with Conversions(parallel_bytes=0, workers=2, start_now=True) as conversions:
+            conversions.write_and_convert(tmp_path / "g.nt", failing, [(tmp_path / "g.ttl", "ttl")], {})
+            conversions.wait()
+    assert time.monotonic() - started < 30  # the workers waiting for the rest were stopped
+
+
 def test_a_failing_check_is_reported_not_lost(tmp_path, monkeypatch):
     import kg.exporters
 

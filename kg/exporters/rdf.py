@@ -197,11 +197,10 @@ def full_graph(kg: KnowledgeGraph) -> rdflib.Graph:
 def write(kg: KnowledgeGraph, folder: Path, conversions: Conversions) -> list[str]:
     """NAME.ttl and NAME.jsonld, converted from an N-Triples file that is not kept."""
     ntriples = folder / f".{kg.scheme.name}.full.nt"
-    with open(ntriples, "wb") as out:
-        write_ntriples(full_groups(kg), out)
-    prefixes = prefixes_for(kg)
-    for extension in FULL_EXTENSIONS:
-        conversions.add(ntriples, folder / f"{kg.scheme.name}.{extension}", extension, prefixes)
+    conversions.write_and_convert(
+        ntriples, lambda out: write_ntriples(full_groups(kg), out),
+        [(folder / f"{kg.scheme.name}.{extension}", extension) for extension in FULL_EXTENSIONS],
+        prefixes_for(kg))
     conversions.remove_after(ntriples)
     return [f"{kg.scheme.name}.{extension}" for extension in FULL_EXTENSIONS]
 

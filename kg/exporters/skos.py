@@ -211,12 +211,10 @@ def write(kg: KnowledgeGraph, folder: Path, conversions: Conversions) -> list[st
     """NAME.skos.nt straight from the groups, and the other syntaxes converted from it."""
     stem = f"{kg.scheme.name}.skos"
     ntriples = folder / f"{stem}.nt"
-    with open(ntriples, "wb") as out:
-        write_ntriples(skos_groups(kg), out)
-    prefixes = prefixes_for(kg)
-    for extension in SKOS_EXTENSIONS:
-        if extension != "nt":
-            conversions.add(ntriples, folder / f"{stem}.{extension}", extension, prefixes)
+    conversions.write_and_convert(
+        ntriples, lambda out: write_ntriples(skos_groups(kg), out),
+        [(folder / f"{stem}.{extension}", extension) for extension in SKOS_EXTENSIONS if extension != "nt"],
+        prefixes_for(kg))
     return [f"{stem}.{extension}" for extension in SKOS_EXTENSIONS]
 
 
