@@ -67,7 +67,7 @@ def write_folder(write: Callable[[Path], list[str]], target: Path) -> list[Path]
         names = sorted(write(staging))
         for name in names:
             check_name(name)
-            _fsync_file(staging / name)
+            fsync_file(staging / name)
         _install(staging, target, names)
     except OSError as error:
         raise KgError(f"cannot write the exports: {error.strerror}",
@@ -240,7 +240,7 @@ def _write_synced(path: Path, content: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def _fsync_file(path: Path) -> None:
+def fsync_file(path: Path) -> None:
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)

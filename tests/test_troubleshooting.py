@@ -236,7 +236,7 @@ def disk_full(tmp_path, capsys, monkeypatch):
     def full(path):  # a full disk shows when the written files are synced
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr(kg.atomic, "_fsync_file", full)
+    monkeypatch.setattr(kg.atomic, "fsync_file", full)
     run = Run(capsys, ["build", str(glossary), "--out", str(out)])
     assert _snapshot(out) == before
     assert not [p for p in tmp_path.iterdir() if ".kg-tmp-" in p.name]

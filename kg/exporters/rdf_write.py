@@ -33,6 +33,7 @@ from typing import BinaryIO
 
 from pyoxigraph import RdfFormat, parse, serialize
 
+from kg.atomic import fsync_file
 from kg.exporters.rdf_terms import RDF_TYPE, RDF_TYPE_IRI
 from kg.errors import KgError
 from kg.workers import POOL_FAILURES, start_pool, stop_pool, submit
@@ -158,12 +159,15 @@ def _serialize(quads, target: Path, extension: str, prefixes: dict[str, str]) ->
             broken = _BreakBeforeObjects(out)
             serialize(quads, output=broken, format=FORMATS[extension], prefixes=prefixes)
             broken.finish()
-        return
-    serialize(quads, output=str(target), format=FORMATS[extension], prefixes=prefixes)
-    if extension == "ttl":
-        _rewrite_head(target, _sorted_prefix_lines)
-    elif extension == "rdf":
-        _rewrite_head(target, _sorted_namespace_attributes)
+    else:
+        serialize(quads, output=str(target), format=FORMATS[extension], prefixes=prefixes)
+        if extension == "ttl":
+            _rewrite_head(target, _sorted_prefix_lines)
+        elif extension == "rdf":
+            _rewrite_head(target, _sorted_namespace_attributes)
+    # The export is installed only once every file is on disk (kg.atomic); synced here, in
+    # the worker that wrote it, the wait overlaps the rest of the export instead of ending it.
+    fsync_file(target)
 
 
 class _BreakBeforeObjects:
