@@ -255,14 +255,18 @@ class Conversions:
                 submit(self.pool, _ready)
 
     def add(self, ntriples: Path, target: Path, extension: str, prefixes: dict[str, str]) -> None:
-        future = None
-        if self.workers > 1 and ntriples.stat().st_size >= self.parallel_bytes and self._started():
-            future = submit(self.pool, convert, ntriples, target, extension, prefixes)
-        if future is None:  # small, or no worker to be had: here
-            convert(ntriples, target, extension, prefixes)
-            return
+        if not (self.workers > 1 and ntriples.stat().st_size >= self.parallel_bytes and self._started()
+                and self._produce(target, convert, ntriples, target, extension, prefixes)):
+            convert(ntriples, target, extension, prefixes)  # small, or no worker to be had: here
+
+    def _produce(self, target: Path, job: Callable, *args) -> bool:
+        """Have a worker run `job(*args)`, which writes `target`; False if none takes it."""
+        future = submit(self.pool, job, *args)
+        if future is None:
+            return False
         self.producing[target] = future
         self.pending.append(future)
+        return True
 
     def write_and_convert(self, ntriples: Path, write: Callable[[BinaryIO], object],
                           targets: list[tuple[Path, str]], prefixes: dict[str, str]) -> None:
@@ -277,12 +281,9 @@ class Conversions:
         written = ntriples.with_name(ntriples.name + ".written")
         with open(ntriples, "wb") as out:
             if self.pool is not None:
-                for target, extension in targets:
-                    future = submit(self.pool, convert_growing, ntriples, written, target, extension, prefixes)
-                    if future is not None:
-                        self.producing[target] = future
-                        self.pending.append(future)
-                        streamed.append((target, extension))
+                streamed = [(target, extension) for target, extension in targets
+                            if self._produce(target, convert_growing, ntriples, written, target,
+                                             extension, prefixes)]
                 if streamed:
                     self.temporary.append(written)
             write(out)

@@ -133,12 +133,12 @@ def concept_groups(kg: KnowledgeGraph, links: ConceptLinks,
 def _concept_lines(kg: KnowledgeGraph, links: ConceptLinks) -> list[tuple[str, str, list[str]]]:
     """(node, concept key, SKOS lines) of each concept in IRI order, made once per graph: both
     RDF exporters write them (at 100,000 concepts, 1.5 s each time)."""
-    cached = _profile_of(kg)
-    if len(cached) > 2:
-        return cached[2]
+    profile = _profile_of(kg)
+    if profile.concept_lines is not None:
+        return profile.concept_lines
     scheme = kg.scheme
     lang = scheme.language
-    labels = cached[1]
+    labels = profile.labels
     top = set(links.top)
     scheme_node = iri(scheme_iri(scheme))
     entries = {e.id: e for e in kg.entries}
@@ -166,25 +166,33 @@ def _concept_lines(kg: KnowledgeGraph, links: ConceptLinks) -> list[tuple[str, s
         if key in top:
             lines.append(f"{node} {top_of} {scheme_node} .\n")
         result.append((node, key, lines))
-    if _last_profile and _last_profile[0] is kg:
-        _last_profile[1] = (*cached, result)
+    profile.concept_lines = result
     return result
 
 
 def skos_groups(kg: KnowledgeGraph, more: Callable[[str], list[str]] | None = None) -> Iterator[Group]:
     """The SKOS profile as subject groups in order (rdf_write.write_ntriples)."""
-    links = _profile_of(kg)[0]
+    links = _profile_of(kg).links
     return heapq.merge([scheme_group(kg, links.top)], concept_groups(kg, links, more),
                        key=lambda group: group[0])
 
 
-def _profile_of(kg: KnowledgeGraph) -> tuple:
-    """The links and labels of the last graph exported, and its concepts' lines once made:
-    both RDF exporters write the profile, and at 100,000 concepts computing them costs 2 s.
-    Kept by identity (a KnowledgeGraph is frozen, and hashing one would read all of it)."""
+@dataclass
+class _Profile:
+    """What both RDF exporters write of a graph's SKOS profile, made once per graph."""
+
+    links: ConceptLinks
+    labels: dict[str, Labels]
+    concept_lines: list[tuple[str, str, list[str]]] | None = None  # once made (_concept_lines)
+
+
+def _profile_of(kg: KnowledgeGraph) -> _Profile:
+    """The profile of the last graph exported: both RDF exporters write it, and at 100,000
+    concepts its links and labels cost 2 s and its concept lines 1.5 s. Kept by identity (a
+    KnowledgeGraph is frozen, and hashing one would read all of it)."""
     if _last_profile and _last_profile[0] is kg:
         return _last_profile[1]
-    profile = (concept_links(kg), export_labels(kg))
+    profile = _Profile(concept_links(kg), export_labels(kg))
     _last_profile[:] = [kg, profile]
     return profile
 
@@ -199,7 +207,7 @@ def forget_profile() -> None:
 
 def profile_labels(kg: KnowledgeGraph) -> dict[str, Labels]:
     """The labels the SKOS profile writes for each concept (qualified where two clash)."""
-    return _profile_of(kg)[1]
+    return _profile_of(kg).labels
 
 
 def prefixes_for(kg: KnowledgeGraph) -> dict[str, str]:
