@@ -27,6 +27,7 @@ from kg.exporters.rdf_terms import (
 from kg.exporters.rdf_write import Conversions, Group, write_ntriples
 from kg.exporters.skos_labels import Labels, export_labels, tidy
 from kg.model import BROADER, METRIC_OF, SYNONYM, KnowledgeGraph
+from kg.validate.hierarchy import Ancestors, acyclic
 from kg.vocabulary import PREFIXES
 
 # Edge kinds a plain-SKOS tool should still see as an association (skos:related). Mentioned-in
@@ -53,14 +54,14 @@ def concept_links(kg: KnowledgeGraph) -> ConceptLinks:
         if edge.kind == BROADER and edge.source != edge.target and {edge.source, edge.target} <= keys:
             broader[edge.source].add(edge.target)
             narrower[edge.target].add(edge.source)
-    ancestors = _Ancestors(broader)
+    ancestors = Ancestors(broader, acyclic(broader))  # only the ends of related links are asked
     related: dict[str, set[str]] = defaultdict(set)
     for edge in kg.edges:
         a, b = edge.source, edge.target
         if edge.kind not in RELATED_KINDS or a == b or not {a, b} <= keys:
             continue
         # S27: skos:related is disjoint with skos:broaderTransitive, through any chain.
-        if b in ancestors.of(a) or a in ancestors.of(b):
+        if b in ancestors(a) or a in ancestors(b):
             continue
         related[a].add(b)
         related[b].add(a)
@@ -70,27 +71,6 @@ def concept_links(kg: KnowledgeGraph) -> ConceptLinks:
         related={k: tuple(sorted(v)) for k, v in related.items()},
         top=tuple(sorted(keys - set(broader))),
     )
-
-
-class _Ancestors:
-    """Every concept's ancestors through broader chains, computed only for the concepts asked
-    about (the ends of metric-of and synonym links), and safe on cycles."""
-
-    def __init__(self, broader: dict[str, set[str]]):
-        self.broader = broader
-        self.cache: dict[str, set[str]] = {}
-
-    def of(self, start: str) -> set[str]:
-        if start not in self.cache:
-            seen: set[str] = set()
-            stack = list(self.broader.get(start, ()))
-            while stack:
-                node = stack.pop()
-                if node not in seen:
-                    seen.add(node)
-                    stack.extend(self.broader.get(node, ()))
-            self.cache[start] = seen
-        return self.cache[start]
 
 
 def scheme_group(kg: KnowledgeGraph, top: tuple[str, ...]) -> Group:
