@@ -29,6 +29,7 @@ from kg.exporters.rdf_terms import (
 )
 from kg.exporters.rdf_write import Conversions, Group, write_ntriples
 from kg.exporters.skos import prefixes_for, profile_labels, skos_groups
+from kg.exporters.turtle import TurtleTerms, write_turtle
 from kg.model import BROADER, SYNONYM, Edge, KnowledgeGraph
 from kg.vocabulary import EDGE_PROPERTY
 
@@ -94,9 +95,9 @@ def source_groups(kg: KnowledgeGraph) -> list[Group]:
     return sorted(groups)
 
 
-def entry_groups(kg: KnowledgeGraph) -> Iterator[Group]:
+def entry_groups(kg: KnowledgeGraph, turtle: TurtleTerms | None = None) -> Iterator[Group]:
     """Each entry as a block (rdf_write.Group): an entry's IRI is its own, so no other group
-    adds to it."""
+    adds to it. N-Triples, or with `turtle` Turtle statements."""
     scheme = kg.scheme
     languages = {s.key: s.language for s in kg.sources}
     defined_by: dict[str, set[str]] = defaultdict(set)
@@ -107,6 +108,9 @@ def entry_groups(kg: KnowledgeGraph) -> Iterator[Group]:
         kg_node("Entry"), kg_node("headword"), kg_node("line"), kg_node("defines"), ns("rdf", "value"),
         dct("source"))
     ordered = sorted(((iri(entry_iri(scheme, entry.id)), n) for n, entry in enumerate(kg.entries)))
+    if turtle is not None:
+        yield from _turtle_entries(kg, turtle, ordered, defined_by, languages)
+        return
     for node, n in ordered:
         entry = kg.entries[n]
         language = languages.get(entry.source, scheme.language)
@@ -121,16 +125,46 @@ def entry_groups(kg: KnowledgeGraph) -> Iterator[Group]:
         yield node, "".join(lines)
 
 
-def evidence_groups(kg: KnowledgeGraph) -> Iterator[Group]:
-    """Each edge's evidence node as a block (rdf_write.Group): its IRI is made unique below."""
+def _turtle_entries(kg: KnowledgeGraph, turtle: TurtleTerms, ordered: list[tuple[str, int]],
+                    defined_by: dict[str, set[str]], languages: dict[str, str]) -> Iterator[Group]:
+    """entry_groups in Turtle: one template per shape (with or without a headword, defining
+    concepts or not), the predicates in the order of the N-Triples lines."""
+    scheme = kg.scheme
+    fields = {"type": RDF_TYPE, "value": ns("rdf", "value"), "source": dct("source"), "line": kg_node("line"),
+              "headword": kg_node("headword"), "defines": kg_node("defines")}
+    templates: dict[tuple[bool, bool], str] = {}
+    for shape in ((True, True), (True, False), (False, True), (False, False)):
+        names = [name for name in fields if (name != "headword" or shape[0]) and (name != "defines" or shape[1])]
+        templates[shape] = turtle.block(sorted((fields[name], f"{{{name}}}") for name in names))
+    entry_class = turtle.term(kg_node("Entry"))
+    name = turtle.names_under(entry_iri(scheme, ""))
+    sources = {s.key: turtle.name(source_iri(scheme, s.key)) for s in kg.sources}
+    # as the N-Triples lines sort: by the term, where '>' ends it ("<…/a-b>" before "<…/a>")
+    concepts = {c.key: (iri(concept_iri(scheme, c.key)), turtle.name(concept_iri(scheme, c.key)))
+                for c in kg.concepts}
+    stem = len(entry_iri(scheme, "")) + 1
+    for node, n in ordered:
+        entry = kg.entries[n]
+        keys = defined_by.get(entry.id)
+        yield node, templates[entry.headword is not None, bool(keys)].format(
+            node=name(node[stem:-1]), type=entry_class,
+            value=turtle.term(lang_text(entry.text, languages.get(entry.source, scheme.language))),
+            source=sources[entry.source] if entry.source in sources else turtle.name(source_iri(scheme, entry.source)),
+            line=turtle.term(integer(entry.line)),
+            headword=turtle.term(plain(entry.headword)) if entry.headword is not None else None,
+            defines=" , ".join(written for _, written in sorted(concepts[key] for key in keys)) if keys else None)
+
+
+def evidence_groups(kg: KnowledgeGraph, turtle: TurtleTerms | None = None) -> Iterator[Group]:
+    """Each edge's evidence node as a block (rdf_write.Group): its IRI is made unique below.
+    N-Triples, or with `turtle` Turtle statements."""
     scheme = kg.scheme
     keys = {c.key for c in kg.concepts}
-    entry_iris = {e.id: entry_iri(scheme, e.id) for e in kg.entries}
     by_slug: dict[str, list[Edge]] = {}
     for edge in kg.edges:
         if edge.source != edge.target and edge.source in keys and edge.target in keys:
             by_slug.setdefault(evidence_slug(edge), []).append(edge)
-    named = []  # (node, edge)
+    named = []  # (node term, edge)
     for slug, edges in by_slug.items():
         if len(edges) > 1:  # the same link by the same method twice: numbered in a fixed order
             edges.sort(key=_evidence_order)
@@ -139,28 +173,44 @@ def evidence_groups(kg: KnowledgeGraph) -> Iterator[Group]:
     named.sort(key=itemgetter(0))
     # Each predicate once per node: the lines in the order of their predicates are the lines
     # sorted, so one template per shape (with or without the entry) writes a node in one call.
-    fields = {"type": (RDF_TYPE, "{kind}"), "subject": (ns("rdf", "subject"), "<{source}>"),
-              "predicate": (ns("rdf", "predicate"), "{predicate}"),
-              "object": (ns("rdf", "object"), "<{target}>"),
-              "confidence": (kg_node("confidence"), "{confidence}"),
-              "method": (kg_node("method"), "{method}"), "quote": (kg_node("quote"), "{quote}"),
-              "entry": (ns("prov", "wasDerivedFrom"), "<{entry}>")}
+    fields = {"type": RDF_TYPE, "subject": ns("rdf", "subject"), "predicate": ns("rdf", "predicate"),
+              "object": ns("rdf", "object"), "confidence": kg_node("confidence"),
+              "method": kg_node("method"), "quote": kg_node("quote"), "entry": ns("prov", "wasDerivedFrom")}
 
     def template(names: list[str]) -> str:
-        return "".join(f"{{node}} {predicate} {value} .\n"
-                       for predicate, value in sorted(fields[name] for name in names))
+        pairs = sorted((fields[name], f"{{{name}}}") for name in names)
+        if turtle is not None:
+            return turtle.block(pairs)
+        return "".join(f"{{node}} {predicate} {value} .\n" for predicate, value in pairs)
 
     without_entry = template([name for name in fields if name != "entry"])
     with_entry = template(list(fields))
-    evidence_class = kg_node("Evidence")
+    if turtle is None:
+        name, term = iri, lambda value: value
+    else:
+        name, term = turtle.name, turtle.term
+        fresh = turtle.names_under(evidence_iri(scheme, ""))
+    concepts = {key: name(concept_iri(scheme, key)) for key in keys}
+    entries = {e.id: name(entry_iri(scheme, e.id)) for e in kg.entries}
+    evidence_class = term(kg_node("Evidence"))
+    stem = len(evidence_iri(scheme, "")) + 1
+    # a build has a few kinds, methods and confidences: each written once
+    predicates = {kind: term(edge_predicate(kind)) for kind in {edge.kind for _, edge in named}}
+    methods: dict[str, str] = {}
+    confidences: dict[float, str] = {}
     for node, edge in named:
         evidence = edge.evidence
-        entry = entry_iris.get(evidence.entry) if evidence.entry is not None else None
+        entry = entries.get(evidence.entry) if evidence.entry is not None else None
+        method = methods.get(evidence.method)
+        if method is None:
+            method = methods[evidence.method] = term(plain(evidence.method))
+        confidence = confidences.get(evidence.confidence)
+        if confidence is None:
+            confidence = confidences[evidence.confidence] = term(decimal(evidence.confidence))
         yield node, (without_entry if entry is None else with_entry).format(
-            node=node, kind=evidence_class, source=concept_iri(scheme, edge.source),
-            predicate=edge_predicate(edge.kind), target=concept_iri(scheme, edge.target),
-            confidence=decimal(evidence.confidence), method=plain(evidence.method),
-            quote=plain(evidence.quote), entry=entry)
+            node=node if turtle is None else fresh(node[stem:-1]), type=evidence_class,
+            subject=concepts[edge.source], predicate=predicates[edge.kind], object=concepts[edge.target],
+            confidence=confidence, method=method, quote=term(plain(evidence.quote)), entry=entry)
 
 
 def _evidence_order(edge: Edge) -> tuple:
@@ -169,11 +219,12 @@ def _evidence_order(edge: Edge) -> tuple:
             evidence.entry or "")
 
 
-def full_groups(kg: KnowledgeGraph) -> Iterator[Group]:
-    """The full graph as subject groups in order (rdf_write.write_ntriples)."""
+def full_groups(kg: KnowledgeGraph, turtle: TurtleTerms | None = None) -> Iterator[Group]:
+    """The full graph as subject groups in order (rdf_write.write_ntriples); with `turtle`,
+    its blocks are Turtle (turtle.write_turtle)."""
     relations = relation_lines(kg)
     return heapq.merge(skos_groups(kg, lambda key: relations.get(key, [])), source_groups(kg),
-                       entry_groups(kg), evidence_groups(kg), key=lambda group: group[0])
+                       entry_groups(kg, turtle), evidence_groups(kg, turtle), key=lambda group: group[0])
 
 
 def full_document(kg: KnowledgeGraph) -> bytes:
@@ -195,13 +246,12 @@ def full_graph(kg: KnowledgeGraph) -> rdflib.Graph:
 
 
 def write(kg: KnowledgeGraph, folder: Path, conversions: Conversions) -> list[str]:
-    """NAME.ttl and NAME.jsonld, converted from an N-Triples file that is not kept."""
-    ntriples = folder / f".{kg.scheme.name}.full.nt"
+    """NAME.ttl written here (kg.exporters.turtle), and NAME.jsonld converted from it."""
+    prefixes = prefixes_for(kg)
+    turtle = TurtleTerms(prefixes)
     conversions.write_and_convert(
-        ntriples, lambda out: write_ntriples(full_groups(kg), out),
-        [(folder / f"{kg.scheme.name}.{extension}", extension) for extension in FULL_EXTENSIONS],
-        prefixes_for(kg))
-    conversions.remove_after(ntriples)
+        folder / f"{kg.scheme.name}.ttl", lambda out: write_turtle(full_groups(kg, turtle), out, turtle),
+        [(folder / f"{kg.scheme.name}.jsonld", "jsonld")], prefixes)
     return [f"{kg.scheme.name}.{extension}" for extension in FULL_EXTENSIONS]
 
 

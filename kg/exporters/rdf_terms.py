@@ -1,7 +1,7 @@
 """IRIs and RDF terms for the RDF exporters, written as N-Triples text.
 
-Exporters make each triple as one N-Triples line (`statement`); rdf_write sorts the lines
-and has pyoxigraph turn them into every syntax. Strings are the fastest thing Python makes
+Exporters make each triple as one N-Triples line (`statement`); rdf_write sorts the lines,
+kg.exporters.turtle rewrites them as Turtle, and pyoxigraph turns a file into the other syntaxes. Strings are the fastest thing Python makes
 and sorts: a million triples in about a second, where building term objects took ten.
 
 Every node kg writes is named from slugs under the scheme's base IRI, so IRIs are
@@ -123,10 +123,12 @@ def _escape(value: str) -> str:
 
 @lru_cache(maxsize=None)
 def checked_language(language: str) -> str:
+    """The tag in lower case, as pyoxigraph writes it in every other syntax: tags ignore case
+    (BCP 47), and each file of an export then holds the same bytes for it."""
     if not _LANGUAGE_TAG.match(language):
         raise InputError(f"'{language}' is not a language tag",
                          hint="use a BCP 47 tag such as en, de or pt-BR in the manifest")
-    return language
+    return language.lower()
 
 
 def lang_text(value: str, language: str) -> str:

@@ -1,19 +1,18 @@
-"""Deterministic serialisation, streamed: sorted N-Triples to a file, every other syntax from it.
+"""Deterministic serialisation, streamed: sorted N-Triples to a file, other syntaxes from it.
 
 The exporters hand over the triples as subject groups (`Group`): each subject's N-Triples
 lines, the subjects in sorted order. `write_ntriples` writes each group's lines once, sorted,
 which gives exactly the bytes of sorting every line of the document, without ever holding the
-document: at 100,000 concepts the full graph is 4.4 million triples and 840 MB of N-Triples.
-A group may instead hand over its lines as one block, already sorted and distinct, where no
-other group shares its subject (an entry, an evidence node: two thirds of the full graph's
-subjects), which spares the set and the sort of each.
+document: at 100,000 concepts the full graph is 4.4 million triples. A group may instead hand
+over its lines as one block, already sorted and distinct, where no other group shares its
+subject (an entry, an evidence node: two thirds of the full graph's subjects), which spares
+the set and the sort of each. kg.exporters.turtle writes the same groups as Turtle.
 
-`convert` then has pyoxigraph stream that file into another syntax, file to file. pyoxigraph
-writes Turtle about 14x faster than rdflib's writer and writes triples in the order given,
-so every syntax comes out byte-identical across builds. rdf:type sorts first within its
-subject (see rdf_terms.RDF_TYPE): Turtle then opens with `a`, and the RDF/XML writer makes it
-a typed element, `<skos:Concept rdf:about=…>` directly under rdf:RDF, the shape TemaTres's
-XPath reads.
+`convert` then has pyoxigraph stream a file of ours (N-Triples or Turtle) into another
+syntax, file to file. pyoxigraph writes triples in the order given, so every syntax comes
+out byte-identical across builds. rdf:type sorts first within its subject (see
+rdf_terms.RDF_TYPE): Turtle then opens with `a`, and the RDF/XML writer makes it a typed
+element, `<skos:Concept rdf:about=…>` directly under rdf:RDF, the shape TemaTres's XPath reads.
 
 Conversions are independent, so a large build runs them in worker processes
 (`Conversions`): the machine's second core converts while the first renders the next file.
@@ -49,7 +48,7 @@ FORMATS = {
 # string: sorted, distinct, and the subject's only group.
 Group = tuple[str, list[str] | str]
 _TYPE_TERM = f"<{RDF_TYPE_IRI}>"
-_FLUSH_CHARS = 1 << 20
+FLUSH_CHARS = 1 << 20
 
 
 def write_ntriples(groups: Iterable[Group], out: BinaryIO) -> int:
@@ -63,6 +62,24 @@ def write_ntriples(groups: Iterable[Group], out: BinaryIO) -> int:
     count = 0
     pending: list[str] = []
     size = 0
+    for _, content in by_subject(groups):
+        if type(content) is str:
+            count += content.count("\n")
+        else:
+            count += len(content)
+            content = "".join(content)
+        pending.append(content)
+        size += len(content)
+        if size > FLUSH_CHARS:
+            out.write("".join(pending).replace(RDF_TYPE, _TYPE_TERM).encode("utf-8"))
+            pending, size = [], 0
+    out.write("".join(pending).replace(RDF_TYPE, _TYPE_TERM).encode("utf-8"))
+    return count
+
+
+def by_subject(groups: Iterable[Group]) -> Iterator[tuple[str, list[str] | str]]:
+    """Each subject of `groups` (sorted by subject term) once, in order: its lines sorted and
+    distinct, or its block as given."""
     current: str | None = None
     sealed: str | None = None  # the subject of the last block, which no other group may share
     lines: set[str] = set()
@@ -71,30 +88,17 @@ def write_ntriples(groups: Iterable[Group], out: BinaryIO) -> int:
             raise ValueError(f"a block's subject has another group: {subject}")
         if subject != current:
             if lines:
-                count += _append(pending, lines)
-                size += len(pending[-1])
+                yield current, sorted(lines)
             current, lines = subject, set()
         if type(group) is str:
             if lines:
                 raise ValueError(f"a block's subject has another group: {subject}")
-            pending.append(group)
-            count += group.count("\n")
-            size += len(group)
             sealed = subject
+            yield subject, group
         else:
             lines.update(group)
-        if size > _FLUSH_CHARS:
-            out.write("".join(pending).replace(RDF_TYPE, _TYPE_TERM).encode("utf-8"))
-            pending, size = [], 0
     if lines:
-        count += _append(pending, lines)
-    out.write("".join(pending).replace(RDF_TYPE, _TYPE_TERM).encode("utf-8"))
-    return count
-
-
-def _append(pending: list[str], lines: set[str]) -> int:
-    pending.append("".join(sorted(lines)))
-    return len(lines)
+        yield current, sorted(lines)
 
 
 def _merged(groups: Iterable[Group]) -> Iterator[Group]:
@@ -106,24 +110,29 @@ def _merged(groups: Iterable[Group]) -> Iterator[Group]:
         yield subject, lines
 
 
-def convert(ntriples: Path, target: Path, extension: str, prefixes: dict[str, str]) -> None:
-    """Stream the N-Triples file `ntriples` into `target` in the syntax of `extension`.
+def convert(source: Path, target: Path, extension: str, prefixes: dict[str, str]) -> None:
+    """Stream `source`, a file of ours in N-Triples or Turtle (by its extension), into `target`
+    in the syntax of `extension`.
 
     Parsed leniently (no IRI and language tag validation: half the parsing time): the file is
     our own, every IRI in it checked when it was made, and the build's checks read the
     result back strictly.
     """
-    _serialize(parse(path=str(ntriples), format=RdfFormat.N_TRIPLES, lenient=True), target,
-               extension, prefixes)
+    _serialize(parse(path=str(source), format=_syntax_of(source), lenient=True), target, extension,
+               prefixes)
 
 
-def convert_growing(ntriples: Path, written: Path, target: Path, extension: str,
+def convert_growing(source: Path, written: Path, target: Path, extension: str,
                     prefixes: dict[str, str]) -> None:
     """`convert` of a file still being written: read as it grows, to its end once `written`
     exists (see `_Growing`)."""
-    with _Growing(ntriples, written) as source:
-        _serialize(parse(source, format=RdfFormat.N_TRIPLES, lenient=True), target, extension,
+    with _Growing(source, written) as growing:
+        _serialize(parse(growing, format=_syntax_of(source), lenient=True), target, extension,
                    prefixes)
+
+
+def _syntax_of(source: Path) -> RdfFormat:
+    return FORMATS[source.suffix.lstrip(".")]
 
 
 class _Growing:
@@ -254,10 +263,10 @@ class Conversions:
             for _ in range(workers):
                 submit(self.pool, _ready)
 
-    def add(self, ntriples: Path, target: Path, extension: str, prefixes: dict[str, str]) -> None:
-        if not (self.workers > 1 and ntriples.stat().st_size >= self.parallel_bytes and self._started()
-                and self._produce(target, convert, ntriples, target, extension, prefixes)):
-            convert(ntriples, target, extension, prefixes)  # small, or no worker to be had: here
+    def add(self, source: Path, target: Path, extension: str, prefixes: dict[str, str]) -> None:
+        if not (self.workers > 1 and source.stat().st_size >= self.parallel_bytes and self._started()
+                and self._produce(target, convert, source, target, extension, prefixes)):
+            convert(source, target, extension, prefixes)  # small, or no worker to be had: here
 
     def _produce(self, target: Path, job: Callable, *args) -> bool:
         """Have a worker run `job(*args)`, which writes `target`; False if none takes it."""
@@ -268,9 +277,10 @@ class Conversions:
         self.pending.append(future)
         return True
 
-    def write_and_convert(self, ntriples: Path, write: Callable[[BinaryIO], object],
+    def write_and_convert(self, source: Path, write: Callable[[BinaryIO], object],
                           targets: list[tuple[Path, str]], prefixes: dict[str, str]) -> None:
-        """Write `ntriples` with `write(out)` and convert it into each (target, extension).
+        """Write `source` (N-Triples or Turtle) with `write(out)` and convert it into each
+        (target, extension).
 
         With workers already running (a large graph, `start_now`), they convert the file
         while it is written (`convert_growing`): the conversions end soon after the writing
@@ -278,11 +288,11 @@ class Conversions:
         7 s). Otherwise as `add` after writing.
         """
         streamed: list[tuple[Path, str]] = []
-        written = ntriples.with_name(ntriples.name + ".written")
-        with open(ntriples, "wb") as out:
+        written = source.with_name(source.name + ".written")
+        with open(source, "wb") as out:
             if self.pool is not None:
                 streamed = [(target, extension) for target, extension in targets
-                            if self._produce(target, convert_growing, ntriples, written, target,
+                            if self._produce(target, convert_growing, source, written, target,
                                              extension, prefixes)]
                 if streamed:
                     self.temporary.append(written)
@@ -291,7 +301,7 @@ class Conversions:
             written.touch()
         for target, extension in targets:
             if (target, extension) not in streamed:
-                self.add(ntriples, target, extension, prefixes)
+                self.add(source, target, extension, prefixes)
 
     def _started(self) -> bool:
         """A pool, or False where the system cannot give one (no /dev/shm for its semaphores,
