@@ -101,6 +101,30 @@ def test_files_converted_while_written_give_the_bytes_of_in_process_conversion(t
     assert not [p.name for p in tmp_path.iterdir() if p.name not in written]  # no marker, no .nt left
 
 
+def test_a_forked_explorer_writes_the_bytes_of_one_written_here(tmp_path):
+    from kg.exporters import render_all
+
+    # a large build's settings: the explorer renders in a forked child (Exporter.alone)
+    forking = replace(DEFAULT, export=ExportConfig(parallel_bytes=0, workers=2, start_workers_concepts=0))
+    written, _ = write_all(astronomy(), tmp_path, None, forking, validate=True)
+    expected = {**rendered("astronomy"), **render_all(astronomy(), ["html"])}
+    assert {name: (tmp_path / name).read_bytes() for name in written} == expected
+
+
+def test_a_forked_exporter_s_error_is_raised_here(tmp_path, monkeypatch):
+    from kg.errors import InputError
+    from kg.exporters import EXPORTERS, Exporter
+
+    def broken(kg, folder, conversions):
+        raise InputError("the page cannot be written", hint="a hint that must travel too")
+
+    monkeypatch.setitem(EXPORTERS, "broken", Exporter("broken", "fails", broken, alone=True))
+    forking = replace(DEFAULT, export=ExportConfig(parallel_bytes=0, workers=2, start_workers_concepts=0))
+    with pytest.raises(InputError, match="cannot be written") as raised:
+        write_all(astronomy(), tmp_path, ["skos", "broken"], forking)
+    assert raised.value.hint == "a hint that must travel too"
+
+
 def test_a_growing_file_is_read_whole_and_ends_only_at_its_marker(tmp_path):
     import threading
     import time

@@ -29,7 +29,10 @@ class Exporter:
     name: str
     description: str
     # (graph, folder, conversions) -> names of the files written into the folder
-    write: Callable[[KnowledgeGraph, Path, Conversions], list[str]]
+    write: Callable[[KnowledgeGraph, Path, Conversions | None], list[str]]
+    # Writes from the graph alone, with no conversions (given None): a large build runs it in
+    # a forked child (kg.workers.fork_job) while this process writes the others.
+    alone: bool = False
 
 
 EXPORTERS: dict[str, Exporter] = {}
@@ -41,8 +44,8 @@ def register(exporter: Exporter) -> Exporter:
 
 
 def _load_builtin_exporters() -> None:
-    # The RDF exporters first: their conversions run in worker processes while the
-    # explorer renders in this one.
+    # The RDF exporters first: their conversions run in worker processes while the explorer
+    # renders in this one (or, in a large build, in a forked child from the start).
     from kg.exporters import skos, rdf, html  # noqa: F401
 
 
@@ -79,9 +82,15 @@ def write_all(kg: KnowledgeGraph, folder: Path, names: list[str] | None = None,
     from kg.exporters.skos import forget_profile  # loaded by _chosen with the exporters
 
     try:
-        with without_gc_pauses(), Conversions(config.export.parallel_bytes, config.export.workers,
-                                              start_now=large) as conversions:
+        with without_gc_pauses(), Conversions(config.export.parallel_bytes,
+                                              config.export.workers) as conversions:
+            forked = {exporter.name: conversions.fork(exporter.write, kg, folder, None)
+                      for exporter in exporters if large and exporter.alone}
+            if large:
+                conversions.start()  # after forking: the child gets no copy of the pool's threads
             for exporter in exporters:
+                if forked.get(exporter.name) is not None:
+                    continue
                 new = exporter.write(kg, folder, conversions)
                 written += new
                 for name in sorted(n for n in new if n.endswith(".ttl")) if validate else ():
@@ -89,7 +98,8 @@ def write_all(kg: KnowledgeGraph, folder: Path, names: list[str] | None = None,
                     checks.append(conversions.after(
                         folder / name, check_written, folder / name, profile,
                         config.validation.build_library_triples, config.validation.build_full_graph_bytes))
-            conversions.wait()
+            conversions.wait()  # raises the first failure, a forked exporter's too
+            written += [name for future in forked.values() if future is not None for name in future.result()]
     finally:
         forget_profile()  # the cached profile would keep this graph alive
     reports = sorted((check.result() for check in checks), key=lambda report: report.file)

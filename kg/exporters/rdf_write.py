@@ -35,7 +35,7 @@ from pyoxigraph import RdfFormat, parse, serialize
 from kg.atomic import fsync_file
 from kg.exporters.rdf_terms import RDF_TYPE, RDF_TYPE_IRI
 from kg.errors import KgError
-from kg.workers import POOL_FAILURES, start_pool, stop_pool, submit
+from kg.workers import POOL_FAILURES, fork_job, start_pool, stop_forked, stop_pool, submit
 
 FORMATS = {
     "ttl": RdfFormat.TURTLE,
@@ -256,12 +256,26 @@ class Conversions:
         self.pool: ProcessPoolExecutor | None = None
         self.pending: list[Future] = []
         self.producing: dict[Path, Future] = {}
+        self.forked: list[Future] = []
         self.temporary: list[Path] = []
-        if start_now and workers > 1 and self._started():
-            # workers take a few tenths of a second to start: let them do it while the
-            # first file is written rather than after
-            for _ in range(workers):
+        if start_now:
+            self.start()
+
+    def start(self) -> None:
+        """Start the workers now: they take a few tenths of a second to start, so let them do
+        it while the first file is written rather than after."""
+        if self.workers > 1 and self._started():
+            for _ in range(self.workers):
                 submit(self.pool, _ready)
+
+    def fork(self, job: Callable, *args) -> Future | None:
+        """Run `job(*args)`, which needs the whole graph, in a forked child (kg.workers.fork_job);
+        None where there is none to be had. Before `start`: no thread of the pool is copied."""
+        future = fork_job(job, *args) if self.workers > 1 else None
+        if future is not None:
+            self.forked.append(future)
+            self.pending.append(future)
+        return future
 
     def add(self, source: Path, target: Path, extension: str, prefixes: dict[str, str]) -> None:
         if not (self.workers > 1 and source.stat().st_size >= self.parallel_bytes and self._started()
@@ -360,11 +374,13 @@ class Conversions:
         self.close()
 
     def close(self, failed: bool = False) -> None:
+        if failed:  # on Ctrl-C or an error the staging folder is going away: stop at once
+            for future in self.forked:
+                stop_forked(future)
         if self.pool is not None:
-            # on Ctrl-C or an error the staging folder is going away: stop at once
             stop_pool(self.pool, at_once=failed)
             self.pool = None
-        self.pending, self.producing = [], {}
+        self.pending, self.producing, self.forked = [], {}, []
         for path in self.temporary:
             path.unlink(missing_ok=True)
         self.temporary = []
