@@ -35,7 +35,9 @@ def prune_hierarchy(edges: list[Edge], config: Config = DEFAULT) -> tuple[list[E
     for edge in broader:  # strongest first: a weaker link that closes a cycle is the one dropped
         if per_concept.get(edge.source, 0) >= config.edges.max_broader:
             continue
-        if edge.target in graph and edge.source in graph and nx.has_path(graph, edge.target, edge.source):
+        # only a concept below which something already hangs can be reached from its parent
+        if edge.target in graph and edge.source in graph and (
+                edge.source == edge.target or (graph.pred[edge.source] and nx.has_path(graph, edge.target, edge.source))):
             findings.append(Finding("cycle-broken", f"dropped {edge.source} broader {edge.target}: "
                                     "it would close a cycle in the hierarchy"))
             continue
