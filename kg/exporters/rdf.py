@@ -24,14 +24,16 @@ from typing import TYPE_CHECKING
 
 from kg.exporters import Exporter, register
 from kg.exporters.rdf_terms import (
-    RDF_TYPE, boolean, concept_iri, decimal, dct, entry_iri, evidence_iri, evidence_slug, integer, iri,
-    is_safe_iri, kg_node, lang_text, ns, plain, skos, source_iri, statement,
+    N_TRIPLES, RDF_TYPE, NTriplesTerms, boolean, concept_iri, decimal, dct, entry_iri, evidence_iri,
+    evidence_slug, integer, iri, is_safe_iri, kg_node, lang_text, ns, plain, skos, source_iri, statement,
 )
 from kg.exporters.rdf_write import Conversions, Group, write_ntriples
 from kg.exporters.skos import prefixes_for, profile_labels, skos_groups
 from kg.exporters.turtle import TurtleTerms, write_turtle
 from kg.model import BROADER, SYNONYM, Edge, KnowledgeGraph
 from kg.vocabulary import EDGE_PROPERTY
+
+Terms = NTriplesTerms | TurtleTerms  # the syntax a template writes in
 
 if TYPE_CHECKING:
     import rdflib
@@ -95,69 +97,48 @@ def source_groups(kg: KnowledgeGraph) -> list[Group]:
     return sorted(groups)
 
 
-def entry_groups(kg: KnowledgeGraph, turtle: TurtleTerms | None = None) -> Iterator[Group]:
-    """Each entry as a block (rdf_write.Group): an entry's IRI is its own, so no other group
-    adds to it. N-Triples, or with `turtle` Turtle statements."""
+def entry_groups(kg: KnowledgeGraph, terms: Terms = N_TRIPLES) -> Iterator[Group]:
+    """Each entry as a block (rdf_write.Group) in the syntax of `terms`: an entry's IRI is its
+    own, so no other group adds to it. One template per shape (with or without a headword,
+    defining concepts or not), the predicates in the order of their N-Triples lines."""
     scheme = kg.scheme
     languages = {s.key: s.language for s in kg.sources}
     defined_by: dict[str, set[str]] = defaultdict(set)
     for concept in kg.concepts:
         for entry_id in concept.entries:
             defined_by[entry_id].add(concept.key)
-    entry_class, headword, line, defines, value, source = (
-        kg_node("Entry"), kg_node("headword"), kg_node("line"), kg_node("defines"), ns("rdf", "value"),
-        dct("source"))
-    ordered = sorted(((iri(entry_iri(scheme, entry.id)), n) for n, entry in enumerate(kg.entries)))
-    if turtle is not None:
-        yield from _turtle_entries(kg, turtle, ordered, defined_by, languages)
-        return
-    for node, n in ordered:
-        entry = kg.entries[n]
-        language = languages.get(entry.source, scheme.language)
-        lines = [f"{node} {RDF_TYPE} {entry_class} .\n",
-                 f"{node} {value} {lang_text(entry.text, language)} .\n",
-                 f"{node} {source} <{source_iri(scheme, entry.source)}> .\n",
-                 f"{node} {line} {integer(entry.line)} .\n"]
-        if entry.headword is not None:
-            lines.append(f"{node} {headword} {plain(entry.headword)} .\n")
-        lines += [f"{node} {defines} <{concept_iri(scheme, key)}> .\n" for key in defined_by[entry.id]]
-        lines.sort()  # distinct: one line per predicate, and the defined concepts a set
-        yield node, "".join(lines)
-
-
-def _turtle_entries(kg: KnowledgeGraph, turtle: TurtleTerms, ordered: list[tuple[str, int]],
-                    defined_by: dict[str, set[str]], languages: dict[str, str]) -> Iterator[Group]:
-    """entry_groups in Turtle: one template per shape (with or without a headword, defining
-    concepts or not), the predicates in the order of the N-Triples lines."""
-    scheme = kg.scheme
     fields = {"type": RDF_TYPE, "value": ns("rdf", "value"), "source": dct("source"), "line": kg_node("line"),
               "headword": kg_node("headword"), "defines": kg_node("defines")}
-    templates: dict[tuple[bool, bool], str] = {}
-    for shape in ((True, True), (True, False), (False, True), (False, False)):
-        names = [name for name in fields if (name != "headword" or shape[0]) and (name != "defines" or shape[1])]
-        templates[shape] = turtle.block(sorted((fields[name], f"{{{name}}}") for name in names))
-    entry_class = turtle.term(kg_node("Entry"))
-    name = turtle.names_under(entry_iri(scheme, ""))
-    sources = {s.key: turtle.name(source_iri(scheme, s.key)) for s in kg.sources}
-    # as the N-Triples lines sort: by the term, where '>' ends it ("<…/a-b>" before "<…/a>")
-    concepts = {c.key: (iri(concept_iri(scheme, c.key)), turtle.name(concept_iri(scheme, c.key)))
-                for c in kg.concepts}
+    templates = {}
+    for headword, defines in ((True, True), (True, False), (False, True), (False, False)):
+        names = [name for name in fields if (name != "headword" or headword) and (name != "defines" or defines)]
+        templates[headword, defines] = terms.block(sorted((fields[name], f"{{{name}}}") for name in names))
+    entry_class = terms.term(kg_node("Entry"))
+    node_name = terms.names_under(entry_iri(scheme, ""))
     stem = len(entry_iri(scheme, "")) + 1
+    sources = {s.key: terms.name(source_iri(scheme, s.key)) for s in kg.sources}
+    # (N-Triples term, as written): the objects go in the order of their lines, by the term
+    concepts = {c.key: (iri(concept_iri(scheme, c.key)), terms.name(concept_iri(scheme, c.key)))
+                for c in kg.concepts}
+    ordered = sorted(((iri(entry_iri(scheme, entry.id)), n) for n, entry in enumerate(kg.entries)))
     for node, n in ordered:
         entry = kg.entries[n]
         keys = defined_by.get(entry.id)
+        name = node_name(node[stem:-1])
         yield node, templates[entry.headword is not None, bool(keys)].format(
-            node=name(node[stem:-1]), type=entry_class,
-            value=turtle.term(lang_text(entry.text, languages.get(entry.source, scheme.language))),
-            source=sources[entry.source] if entry.source in sources else turtle.name(source_iri(scheme, entry.source)),
-            line=turtle.term(integer(entry.line)),
-            headword=turtle.term(plain(entry.headword)) if entry.headword is not None else None,
-            defines=" , ".join(written for _, written in sorted(concepts[key] for key in keys)) if keys else None)
+            node=name, type=entry_class,
+            value=terms.term(lang_text(entry.text, languages.get(entry.source, scheme.language))),
+            source=sources.get(entry.source) or terms.name(source_iri(scheme, entry.source)),
+            line=terms.term(integer(entry.line)),
+            headword=terms.term(plain(entry.headword)) if entry.headword is not None else None,
+            defines=terms.objects(name, fields["defines"], [written for _, written in sorted(concepts[key] for key in keys)])
+            if keys else None)
 
 
-def evidence_groups(kg: KnowledgeGraph, turtle: TurtleTerms | None = None) -> Iterator[Group]:
-    """Each edge's evidence node as a block (rdf_write.Group): its IRI is made unique below.
-    N-Triples, or with `turtle` Turtle statements."""
+def evidence_groups(kg: KnowledgeGraph, terms: Terms = N_TRIPLES) -> Iterator[Group]:
+    """Each edge's evidence node as a block (rdf_write.Group) in the syntax of `terms`: its IRI
+    is made unique below. Each predicate once per node, so one template per shape (with or
+    without the entry) writes a node in one call."""
     scheme = kg.scheme
     keys = {c.key for c in kg.concepts}
     by_slug: dict[str, list[Edge]] = {}
@@ -171,29 +152,17 @@ def evidence_groups(kg: KnowledgeGraph, turtle: TurtleTerms | None = None) -> It
         named += [(iri(evidence_iri(scheme, f"{slug}-{n}" if n > 1 else slug)), edge)
                   for n, edge in enumerate(edges, 1)]
     named.sort(key=itemgetter(0))
-    # Each predicate once per node: the lines in the order of their predicates are the lines
-    # sorted, so one template per shape (with or without the entry) writes a node in one call.
     fields = {"type": RDF_TYPE, "subject": ns("rdf", "subject"), "predicate": ns("rdf", "predicate"),
               "object": ns("rdf", "object"), "confidence": kg_node("confidence"),
               "method": kg_node("method"), "quote": kg_node("quote"), "entry": ns("prov", "wasDerivedFrom")}
-
-    def template(names: list[str]) -> str:
-        pairs = sorted((fields[name], f"{{{name}}}") for name in names)
-        if turtle is not None:
-            return turtle.block(pairs)
-        return "".join(f"{{node}} {predicate} {value} .\n" for predicate, value in pairs)
-
-    without_entry = template([name for name in fields if name != "entry"])
-    with_entry = template(list(fields))
-    if turtle is None:
-        name, term = iri, lambda value: value
-    else:
-        name, term = turtle.name, turtle.term
-        fresh = turtle.names_under(evidence_iri(scheme, ""))
-    concepts = {key: name(concept_iri(scheme, key)) for key in keys}
-    entries = {e.id: name(entry_iri(scheme, e.id)) for e in kg.entries}
-    evidence_class = term(kg_node("Evidence"))
+    without_entry = terms.block(sorted((fields[name], f"{{{name}}}") for name in fields if name != "entry"))
+    with_entry = terms.block(sorted((fields[name], f"{{{name}}}") for name in fields))
+    term = terms.term
+    node_name = terms.names_under(evidence_iri(scheme, ""))
     stem = len(evidence_iri(scheme, "")) + 1
+    concepts = {key: terms.name(concept_iri(scheme, key)) for key in keys}
+    entries = {e.id: terms.name(entry_iri(scheme, e.id)) for e in kg.entries}
+    evidence_class = term(kg_node("Evidence"))
     # a build has a few kinds, methods and confidences: each written once
     predicates = {kind: term(edge_predicate(kind)) for kind in {edge.kind for _, edge in named}}
     methods: dict[str, str] = {}
@@ -208,9 +177,9 @@ def evidence_groups(kg: KnowledgeGraph, turtle: TurtleTerms | None = None) -> It
         if confidence is None:
             confidence = confidences[evidence.confidence] = term(decimal(evidence.confidence))
         yield node, (without_entry if entry is None else with_entry).format(
-            node=node if turtle is None else fresh(node[stem:-1]), type=evidence_class,
-            subject=concepts[edge.source], predicate=predicates[edge.kind], object=concepts[edge.target],
-            confidence=confidence, method=method, quote=term(plain(evidence.quote)), entry=entry)
+            node=node_name(node[stem:-1]), type=evidence_class, subject=concepts[edge.source],
+            predicate=predicates[edge.kind], object=concepts[edge.target], confidence=confidence,
+            method=method, quote=term(plain(evidence.quote)), entry=entry)
 
 
 def _evidence_order(edge: Edge) -> tuple:
@@ -219,12 +188,12 @@ def _evidence_order(edge: Edge) -> tuple:
             evidence.entry or "")
 
 
-def full_groups(kg: KnowledgeGraph, turtle: TurtleTerms | None = None) -> Iterator[Group]:
-    """The full graph as subject groups in order (rdf_write.write_ntriples); with `turtle`,
-    its blocks are Turtle (turtle.write_turtle)."""
+def full_groups(kg: KnowledgeGraph, terms: Terms = N_TRIPLES) -> Iterator[Group]:
+    """The full graph as subject groups in order, its blocks in the syntax of `terms`
+    (rdf_write.write_ntriples, or turtle.write_turtle with its TurtleTerms)."""
     relations = relation_lines(kg)
     return heapq.merge(skos_groups(kg, lambda key: relations.get(key, [])), source_groups(kg),
-                       entry_groups(kg, turtle), evidence_groups(kg, turtle), key=lambda group: group[0])
+                       entry_groups(kg, terms), evidence_groups(kg, terms), key=lambda group: group[0])
 
 
 def full_document(kg: KnowledgeGraph) -> bytes:

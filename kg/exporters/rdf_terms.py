@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from collections.abc import Callable
 from functools import lru_cache
 
 from kg.errors import InputError
@@ -160,3 +161,33 @@ def boolean(value: bool) -> str:
 
 def date_time(value: str) -> str:
     return typed(value, "dateTime")
+
+
+class NTriplesTerms:
+    """How the exporters' templates write terms in N-Triples (kg.exporters.turtle.TurtleTerms
+    does the same for Turtle): an exporter that renders whole nodes from a template (an entry,
+    an evidence node) is written once for both syntaxes."""
+
+    def name(self, iri: str) -> str:
+        """An IRI (without brackets) as a term."""
+        return f"<{iri}>"
+
+    def names_under(self, stem: str) -> Callable[[str], str]:
+        """`name` for the IRIs `stem + rest` of a family of nodes, each met once."""
+        return lambda rest: f"<{stem}{rest}>"
+
+    def term(self, term: str) -> str:
+        """An N-Triples term (IRI or literal) as written here: as it is."""
+        return term
+
+    def block(self, fields: list[tuple[str, str]]) -> str:
+        """A format template for a node: (N-Triples predicate, placeholder) pairs in line order,
+        one object per predicate or several joined by `objects`; `{node}` is the subject."""
+        return "".join(f"{{node}} {predicate} {value} .\n" for predicate, value in fields)
+
+    def objects(self, node: str, predicate: str, objects: list[str]) -> str:
+        """Several objects of one predicate, in line order, for one placeholder of `block`."""
+        return f" .\n{node} {predicate} ".join(objects)
+
+
+N_TRIPLES = NTriplesTerms()

@@ -165,10 +165,15 @@ class TurtleTerms:
         return "".join(parts)
 
     def block(self, fields: list[tuple[str, str]]) -> str:
-        """A format template for a node with one object per predicate: (N-Triples predicate,
-        placeholder) pairs in N-Triples line order; `{node}` is the subject."""
+        """A format template for a node: (N-Triples predicate, placeholder) pairs in N-Triples
+        line order, one object per predicate or several joined by `objects`; `{node}` is the
+        subject (see rdf_terms.NTriplesTerms)."""
         return "{node} " + " ;\n\t".join(f"{self.predicate(predicate)} {value}"
                                            for predicate, value in fields) + " .\n"
+
+    def objects(self, node: str, predicate: str, objects: list[str]) -> str:
+        """Several objects of one predicate, in line order, for one placeholder of `block`."""
+        return " , ".join(objects)
 
 
 def write_turtle(groups: Iterable[Group], out: BinaryIO, terms: TurtleTerms) -> None:
