@@ -112,12 +112,15 @@ def _label_heads(concept: Concept, index: LabelIndex) -> list[tuple[str, str]]:
     """
     best: tuple[int, str, str] | None = None
     inner: dict[str, str] = {}
+    by_words = index.by_words
     for label in concept.labels:
         if label in concept.acronyms:
             continue
-        words = _label_words(label)
+        # match_key changes only the last word, which every tail and shorter form keeps: the
+        # label's key sliced is each one's key, looked up without a call per form
+        words = match_key(_label_words(label))
         for start in range(1, len(words)):
-            keys = index.exact(words[start:])
+            keys = by_words.get(words[start:])
             if not keys:
                 continue  # most tails are no label: no set to make
             keys = keys - {concept.key}
@@ -128,8 +131,12 @@ def _label_heads(concept: Concept, index: LabelIndex) -> list[tuple[str, str]]:
                 break
             if keys:
                 break  # the tail names two concepts: no guessing
-        shorter = {words[:i] + words[i + 1:] for i in range(1, len(words) - 1)}
-        keys = {k for form in shorter for k in index.exact(form)} - {concept.key}
+        if len(words) < 3:
+            continue  # no inner modifier to leave out: most labels
+        keys = set()
+        for i in range(1, len(words) - 1):
+            keys.update(by_words.get(words[:i] + words[i + 1:], ()))
+        keys.discard(concept.key)
         if len(keys) == 1:
             inner.setdefault(next(iter(keys)), label)
     heads = [(best[1], best[2])] if best else []

@@ -30,9 +30,18 @@ _NON_WORD_NOR_SPACE = re.compile(r"[^\w ]|_")
 _SEPARATOR = "  "
 
 
+# In ASCII, \w is a letter, a digit or "_": one byte table does what _NON_WORD_NOR_SPACE does.
+_ASCII_NON_WORD = bytes(code if chr(code).isalnum() or code == ord(" ") else ord(" ")
+                        for code in range(128)) + bytes(128)
+
+
 def normalise(text: str) -> str:
     """Lower case with every non-word character a space — the same length as `text`, so match
     offsets point into the original."""
+    if text.isascii():
+        # all definitions joined, 17 MB at 100,000 terms: the regular expression took 0.29 s
+        # of CPU, the byte table 0.03 s
+        return text.lower().encode("ascii").translate(_ASCII_NON_WORD).decode("ascii")
     lowered = text.lower()
     if len(lowered) != len(text):  # "İ" lower-cases to two characters: keep such ones as they are
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
