@@ -56,13 +56,13 @@ class EdgeConfig:
     enabled: tuple[str, ...] = ("broader", "metric_of", "mentioned_in", "synonym")
     min_confidence: float = 0.5  # edges below this are dropped
     max_broader: int = 3  # broader concepts kept per concept, by confidence
-    # Rules that share no parsed genera or label tables with the others, run in a worker by a
-    # build that has one (kg build --jobs) and at least this many concepts: below it, handing
-    # the concepts over costs more than the rules.
+    # Rules that share no parsed genera or label tables with the others, run in a forked child
+    # by a build with more than one job (kg build --jobs) and at least this many concepts:
+    # below it, starting the child and taking its edges back cost more than the rules.
     parallel_rules: tuple[str, ...] = ("mentioned_in", "synonym")
     parallel_min_concepts: int = 2_000
-    # kg build starts that worker only for glossaries of this much text (about 5,000 terms):
-    # below it the rules take less time than starting a worker.
+    # kg build reads files in a worker, and forks that child, only for glossaries of this much
+    # text (about 5,000 terms): below it the work takes less time than starting a process.
     worker_input_bytes: int = 1_000_000
     # Methods each rule may use (kg/edges/broader.py, metric_of.py); drop one to switch it off.
     broader_methods: tuple[str, ...] = ("genus", "genus-modifier", "genus-activity", "head", "such-as",

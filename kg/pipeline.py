@@ -39,8 +39,8 @@ class BuildOptions:
     decisions: Decisions | None = None
     # The IRI lock (kg.identifiers); None takes the iris.lock beside the manifest, if any.
     iris_lock: Path | None = None
-    # A worker process (kg.workers) for reading files and for the edge rules that can run
-    # apart; None does everything here.
+    # A worker process (kg.workers) for reading files; given one, the edge rules that can run
+    # apart run in a forked child (kg.edges.infer_edges). None does everything here.
     pool: Executor | None = None
 
 
@@ -123,7 +123,8 @@ def build(plan: Plan, options: BuildOptions | None = None) -> KnowledgeGraph:
                                {e.id: e.text for e in entries})
         concepts, stale = apply_concept_decisions(concepts, entries, decisions, sources, lock)
     with progress.stage("edges"):
-        edges = infer_edges(concepts, {e.id: e for e in entries}, options.config, options.pool)
+        edges = infer_edges(concepts, {e.id: e for e in entries}, options.config,
+                            parallel=options.pool is not None)
         edges, stale_edges = apply_edge_decisions(edges, concepts, decisions)
         findings = [*findings, *stale, *stale_edges]
     with progress.stage("graph"), without_gc_pauses():  # networkx builds a node and edge dict each

@@ -13,7 +13,6 @@ from kg.edges import infer_edges
 from kg.edges.genus import find_genus
 from kg.errors import UsageError
 from kg.model import Concept, Entry
-from kg.workers import start_pool, stop_pool
 
 
 def _glossary() -> tuple[list[Concept], dict[str, Entry]]:
@@ -58,44 +57,55 @@ def bundled_inputs(bundled_kg):
     return list(bundled_kg.concepts), {e.id: e for e in bundled_kg.entries}
 
 
-def test_rules_run_in_a_worker_give_the_same_edges(bundled_inputs):
+def test_rules_run_in_a_forked_child_give_the_same_edges(bundled_inputs):
     concepts, entries = bundled_inputs
     anywhere = replace(DEFAULT, edges=replace(DEFAULT.edges, parallel_min_concepts=0))
     here = infer_edges(concepts, entries, anywhere)
-    pool = start_pool(1)
-    try:
-        assert infer_edges(concepts, entries, anywhere, pool) == here
-    finally:
-        stop_pool(pool)
+    assert infer_edges(concepts, entries, anywhere, parallel=True) == here
     assert {e.kind for e in here} >= {"broader", "mentioned_in", "synonym"}
 
 
-def test_a_small_build_keeps_its_rules_here(bundled_inputs):
+def test_a_small_build_keeps_its_rules_here(bundled_inputs, monkeypatch):
+    import kg.edges
+
     concepts, entries = bundled_inputs
 
-    class NoWorkerWanted:
-        def submit(self, *args):
-            raise AssertionError("a build under parallel_min_concepts must not use the worker")
+    def no_child(*args):
+        raise AssertionError("a build under parallel_min_concepts must not fork")
 
-    assert infer_edges(concepts, entries, DEFAULT, NoWorkerWanted()) == infer_edges(concepts, entries)
+    monkeypatch.setattr(kg.edges, "fork_job", no_child)
+    assert infer_edges(concepts, entries, DEFAULT, parallel=True) == infer_edges(concepts, entries)
 
 
-def test_rules_run_here_when_the_worker_cannot_take_them(bundled_inputs, monkeypatch):
+def test_rules_run_here_when_no_child_can_be_had(bundled_inputs, monkeypatch):
     import errno
-    from concurrent.futures import ProcessPoolExecutor
+    import os
 
     concepts, entries = bundled_inputs
     anywhere = replace(DEFAULT, edges=replace(DEFAULT.edges, parallel_min_concepts=0))
-    pool = start_pool(1)
+    expected = infer_edges(concepts, entries, anywhere)
 
-    def no_process(*args, **kwargs):
+    def no_process():
         raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(ProcessPoolExecutor, "submit", no_process)
-    try:
-        assert infer_edges(concepts, entries, anywhere, pool) == infer_edges(concepts, entries, anywhere)
-    finally:
-        stop_pool(pool)
+    monkeypatch.setattr(os, "fork", no_process)
+    assert infer_edges(concepts, entries, anywhere, parallel=True) == expected
+
+
+def _dies(*args):  # a child killed midway, as the OOM killer would
+    import os
+
+    os._exit(9)
+
+
+def test_rules_run_here_when_the_child_dies(bundled_inputs, monkeypatch):
+    import kg.edges
+
+    concepts, entries = bundled_inputs
+    anywhere = replace(DEFAULT, edges=replace(DEFAULT.edges, parallel_min_concepts=0))
+    expected = infer_edges(concepts, entries, anywhere)
+    monkeypatch.setattr(kg.edges, "_infer_packed", _dies)
+    assert infer_edges(concepts, entries, anywhere, parallel=True) == expected
 
 
 def test_a_workers_edges_carry_every_field_of_an_edge():

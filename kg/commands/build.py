@@ -97,16 +97,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _build(plan, options: BuildOptions, jobs: int):
-    """kg.pipeline.build, with a worker for the edge rules when the glossaries are large.
+    """kg.pipeline.build, with a worker for reading when the glossaries are large (and, with
+    more than one job, a forked child for the edge rules that can run apart).
 
-    The worker is started before reading, so that it is ready (an interpreter and the rules'
-    libraries) by the time the single-threaded reading and concepts stages are done; it is
-    stopped before the export, whose own workers get its memory back.
+    The worker is started before reading, so that it is ready (an interpreter and the
+    readers' libraries) by the time the first files are handed out; it is stopped before the
+    export, whose own workers get its memory back.
     """
     large = _input_bytes(plan) >= options.config.edges.worker_input_bytes
     pool = start_pool(1) if jobs > 1 and large else None
-    if pool is not None and submit(pool, _ready_for_edges) is None:
-        stop_pool(pool, at_once=True)  # no worker to be had: the rules run here
+    if pool is not None and submit(pool, _ready_for_reading) is None:
+        stop_pool(pool, at_once=True)  # no worker to be had: the files are read here
         pool = None
     try:
         return build(plan, replace(options, pool=pool))
@@ -130,11 +131,11 @@ def _input_bytes(plan) -> int:
     return total
 
 
-def _ready_for_edges() -> None:
-    """A warm-up job: the edge rules' modules and their libraries, imported while we read."""
-    from kg.edges import _load_builtin_rules
+def _ready_for_reading() -> None:
+    """A warm-up job: the readers and their libraries, imported while this process starts."""
+    from kg.readers import _load_builtin_readers
 
-    _load_builtin_rules()
+    _load_builtin_readers()
 
 
 def _summary(kg, written, out) -> None:

@@ -6,9 +6,7 @@ runs the enabled ones in registry order and keeps edges at or above the configur
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
-from dataclasses import dataclass, fields
-from operator import attrgetter
+from dataclasses import dataclass
 from typing import Callable
 
 from kg.config import DEFAULT, Config
@@ -16,7 +14,7 @@ from kg.edges.genus import forget_build
 from kg.errors import UsageError
 from kg.gc_pauses import without_gc_pauses
 from kg.model import Concept, Edge, Entry, Evidence
-from kg.workers import POOL_FAILURES, submit
+from kg.workers import POOL_FAILURES, fork_job, stop_forked
 
 
 @dataclass(frozen=True)
@@ -39,23 +37,25 @@ def _load_builtin_rules() -> None:
 
 
 def infer_edges(concepts: list[Concept], entries: dict[str, Entry],
-                config: Config = DEFAULT, pool: Executor | None = None) -> list[Edge]:
-    """Every enabled rule's edges, sorted. With `pool` (kg.workers), a large build runs the
-    rules that share nothing with the others (config.edges.parallel_rules) in a worker while
-    this process runs the rest: the same edges, in the time of the slower half."""
+                config: Config = DEFAULT, parallel: bool = False) -> list[Edge]:
+    """Every enabled rule's edges, sorted. With `parallel`, a large build runs the rules that
+    share nothing with the others (config.edges.parallel_rules) in a forked child while this
+    process runs the rest: the same edges, in the time of the slower half. The child starts
+    with the concepts and entries and with this process's warm caches (match keys, singular
+    forms), where a spawned worker had to be sent them (1 s at 100,000 concepts) and to fill
+    its caches again."""
     _load_builtin_rules()
     for name in config.edges.enabled:
         if name not in RULES:
             raise UsageError(f"unknown edge rule '{name}'",
                              hint=f"known rules: {', '.join(sorted(RULES))}")
-    offloaded = [name for name in config.edges.enabled if name in config.edges.parallel_rules
-                 and _builtin(RULES[name])] if pool is not None and len(concepts) >= config.edges.parallel_min_concepts else []
-    remote = submit(pool, _infer_packed, offloaded, *_packed_inputs(concepts, entries),
-                    config) if offloaded else None
-    if remote is None:  # nothing to hand over, or no worker to take it
+    offloaded = [name for name in config.edges.enabled if name in config.edges.parallel_rules] \
+        if parallel and len(concepts) >= config.edges.parallel_min_concepts else []
+    remote = fork_job(_infer_packed, offloaded, concepts, entries, config) if offloaded else None
+    if remote is None:  # nothing to hand over, or no process to be had
         offloaded = []
     local = [name for name in config.edges.enabled if name not in offloaded]
-    # The rules, the worker's edges arriving as new objects and their sort allocate millions
+    # The rules, the child's edges arriving as new objects and their sort allocate millions
     # of acyclic objects: the collector would scan this process's others again and again.
     with without_gc_pauses():
         try:
@@ -63,11 +63,11 @@ def infer_edges(concepts: list[Concept], entries: dict[str, Entry],
             if remote is not None:
                 try:
                     edges += _unpacked(remote.result())
-                except POOL_FAILURES:  # the worker died (out of memory?): its rules run here
+                except POOL_FAILURES:  # the child died (out of memory?): its rules run here
                     edges += infer_with(offloaded, concepts, entries, config)
         except BaseException:
             if remote is not None:
-                remote.cancel()
+                stop_forked(remote)
             raise
         return sorted(edges, key=lambda e: (e.kind, e.source, e.target, e.evidence.method))
 
@@ -90,36 +90,15 @@ def infer_with(names: list[str], concepts: list[Concept], entries: dict[str, Ent
     return edges
 
 
-# A worker's edges come back as plain tuples: a dataclass pickles as a class reference and a
+# The child's edges come back as plain tuples: a dataclass pickles as a class reference and a
 # dict per object, and at 100,000 concepts 160,000 edges took 0.7 s to pickle and 2.1 s to
 # load that way, against 0.2 s and 0.1 s (and 0.3 s to make the objects here).
 _Packed = tuple[str, str, str, str, float, str, str | None]
 
 
-# The worker's concepts and entries go over as tuples of their fields, for the same reason:
-# pickling the objects cost this process 0.62 s at 100,000 concepts, the tuples 0.32 s, and the
-# worker as long to make them again as to load the objects. A concept's merge reasons (objects
-# of their own) stay here: no rule reads them.
-_CONCEPT_FIELDS = tuple(f.name for f in fields(Concept) if f.name != "merge_reasons")
-_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
-
-
-def _packed_inputs(concepts: list[Concept], entries: dict[str, Entry]) -> tuple[list, list]:
-    with without_gc_pauses():
-        concept_fields, entry_fields = attrgetter(*_CONCEPT_FIELDS), attrgetter(*_ENTRY_FIELDS)
-        return ([concept_fields(c) for c in concepts],
-                [(key, entry_fields(entry)) for key, entry in entries.items()])
-
-
-def _unpacked_inputs(concepts: list, entries: list) -> tuple[list[Concept], dict[str, Entry]]:
-    with without_gc_pauses():
-        return ([Concept(**dict(zip(_CONCEPT_FIELDS, values))) for values in concepts],
-                {key: Entry(*values) for key, values in entries})
-
-
-def _infer_packed(names: list[str], concepts: list, entries: list,
+def _infer_packed(names: list[str], concepts: list[Concept], entries: dict[str, Entry],
                   config: Config) -> list[_Packed]:
-    edges = infer_with(names, *_unpacked_inputs(concepts, entries), config)
+    edges = infer_with(names, concepts, entries, config)
     with without_gc_pauses():
         return [(e.kind, e.source, e.target, e.evidence.method, e.evidence.confidence,
                  e.evidence.quote, e.evidence.entry) for e in edges]
@@ -129,7 +108,3 @@ def _unpacked(packed: list[_Packed]) -> list[Edge]:
     return [Edge(kind, source, target, Evidence(method, confidence, quote, entry))
             for kind, source, target, method, confidence, quote, entry in packed]
 
-
-def _builtin(rule: Rule) -> bool:
-    # a worker loads the built-in rules afresh: one a caller registered exists only here
-    return rule.infer.__module__.startswith("kg.edges.")
