@@ -1,15 +1,18 @@
-"""Worker processes for a build's independent work: edge rules that share nothing with the
-others, the conversions and checks of the exports, and the explorer page.
+"""Other processes for a build's independent work: reading files, the conversions and checks
+of the exports (spawned workers), and jobs that need what this process holds, the edge rules
+that run apart and the explorer page (forked children).
 
 Workers are spawned, not forked: the parent holds the whole graph and a progress thread,
 neither of which a worker needs. They ignore Ctrl-C (the parent stops them and reports once,
 without a traceback from each) and end with their parent: a killed build's workers would
 otherwise wait forever on a queue whose writing end they hold themselves.
 
-The one exception is a job that needs the whole graph (`fork_job`): a spawned worker would
-have to be sent it, 1.5 s of pickling at 100,000 concepts, where a forked child starts with
-it. The child runs only that job and never touches the parent's streams or locks, which a
-thread of the parent (rich's progress line) may hold at the moment of the fork.
+A job that needs the graph or the concepts is forked instead (`fork_job`): a spawned worker
+would have to be sent them (1.5 s of pickling for a 100,000-concept graph) and would start
+with cold caches, where a forked child starts with both. The child runs only that job, sends
+back its result through a pipe and never touches the parent's streams or locks, which a
+thread of the parent (rich's progress line, a pool's feeder) may hold at the moment of the
+fork. Children too ignore Ctrl-C and end with their parent.
 
 Library callers get no workers unless they ask: a spawned worker re-imports its parent's main
 script, which must then be guarded by `if __name__ == "__main__":` (`kg build` is).
