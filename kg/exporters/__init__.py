@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kg.atomic import check_name, replace_files, write_folder
+from kg.atomic import check_name, fsync_file, replace_files, write_folder
 from kg.config import DEFAULT, Config
 from kg.errors import UsageError
 from kg.exporters.rdf_write import Conversions
@@ -84,7 +84,7 @@ def write_all(kg: KnowledgeGraph, folder: Path, names: list[str] | None = None,
     try:
         with without_gc_pauses(), Conversions(config.export.parallel_bytes,
                                               config.export.workers) as conversions:
-            forked = {exporter.name: conversions.fork(exporter.write, kg, folder, None)
+            forked = {exporter.name: conversions.fork(_write_alone, exporter, kg, folder)
                       for exporter in exporters if large and exporter.alone}
             if large:
                 conversions.start()  # after forking: the child gets no copy of the pool's threads
@@ -104,6 +104,15 @@ def write_all(kg: KnowledgeGraph, folder: Path, names: list[str] | None = None,
         forget_profile()  # the cached profile would keep this graph alive
     reports = sorted((check.result() for check in checks), key=lambda report: report.file)
     return sorted(set(written)), reports
+
+
+def _write_alone(exporter: Exporter, kg: KnowledgeGraph, folder: Path) -> list[str]:
+    """An exporter that runs alone, in a forked child: its files are synced to disk there, so
+    the wait overlaps the rest of the export (kg.atomic syncs every file before installing)."""
+    names = exporter.write(kg, folder, None)
+    for name in names:
+        fsync_file(folder / name)
+    return names
 
 
 def export(kg: KnowledgeGraph, out_dir: Path, names: list[str] | None = None,

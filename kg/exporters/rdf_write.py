@@ -24,6 +24,7 @@ starting then.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
@@ -313,9 +314,26 @@ class Conversions:
             write(out)
         if streamed:
             written.touch()
+        self._sync_soon(source)
         for target, extension in targets:
             if (target, extension) not in streamed:
                 self.add(source, target, extension, prefixes)
+
+    def _sync_soon(self, path: Path) -> None:
+        """Sync a file written here to disk in a thread (fsync lets go of the interpreter), so
+        that the wait overlaps the rest of the export instead of ending it (kg.atomic syncs
+        every file before installing the set)."""
+        syncing: Future = Future()
+
+        def sync() -> None:
+            try:
+                fsync_file(path)
+                syncing.set_result(None)
+            except OSError as error:
+                syncing.set_exception(error)
+
+        threading.Thread(target=sync, daemon=True, name="kg-sync").start()
+        self.pending.append(syncing)
 
     def _started(self) -> bool:
         """A pool, or False where the system cannot give one (no /dev/shm for its semaphores,
