@@ -123,44 +123,34 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 # --- what each entry says about its labels -------------------------------------------------
 
-@dataclass
 class _Labelled:
-    index: int  # position in the input: the order concepts list their entries in
-    entry: Entry
-    heading: HeadingLabels | None
-    said: list[DefinitionLabel]  # labels the definition gives its own headword
+    """One entry and what it says about its labels, each worked out once: every candidate
+    rule and the concept that ends up holding the entry read them, some many times."""
 
-    @property
-    def full_forms(self) -> tuple[str, ...]:
-        return self.heading.full_forms if self.heading else ()
+    __slots__ = ("index", "entry", "id", "text", "heading", "said", "full_forms", "acronyms",
+                 "keys")
 
-    @property
-    def acronyms(self) -> tuple[str, ...]:
-        cached = self.__dict__.get("_acronyms")
-        if cached is None:
-            own = self.heading.acronyms if self.heading else ()
-            cached = tuple(dict.fromkeys((*own, *(d.label for d in self.said if d.is_acronym))))
-            self.__dict__["_acronyms"] = cached
-        return cached
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """Compact keys of the full forms, computed once."""
-        cached = self.__dict__.get("_keys")
-        if cached is None:
-            cached = tuple(dict.fromkeys(compact_key(f) for f in self.full_forms))
-            self.__dict__["_keys"] = cached
-        return cached
+    def __init__(self, index: int, entry: Entry):
+        self.index = index  # position in the input: the order concepts list their entries in
+        self.entry = entry
+        self.id = entry.id  # Entry.id and Entry.text are properties, worked out on each use
+        self.text = entry.text
+        heading = analyse_heading(entry.headword) if entry.headword else None
+        self.heading: HeadingLabels | None = heading
+        # labels the definition gives its own headword
+        self.said: list[DefinitionLabel] = (definition_labels(self.text, heading.full_forms)
+                                            if heading else [])
+        self.full_forms: tuple[str, ...] = heading.full_forms if heading else ()
+        own = heading.acronyms if heading else ()
+        said_acronyms = [d.label for d in self.said if d.is_acronym]
+        self.acronyms: tuple[str, ...] = (tuple(dict.fromkeys((*own, *said_acronyms)))
+                                          if said_acronyms or len(own) > 1 else own)
+        # compact keys of the full forms
+        self.keys: tuple[str, ...] = tuple(dict.fromkeys(compact_key(f) for f in self.full_forms))
 
     @property
     def name(self) -> str:
-        return self.entry.headword or readable_label(self.entry.text)
-
-
-def _label(entry: Entry) -> _Labelled:
-    heading = analyse_heading(entry.headword) if entry.headword else None
-    said = definition_labels(entry.text, heading.full_forms) if heading else []
-    return _Labelled(0, entry, heading, said)
+        return self.entry.headword or readable_label(self.text)
 
 
 # --- unions under the one-source constraint ---------------------------------------------------
@@ -296,9 +286,9 @@ def _acronym_candidates(items: list[_Labelled], similarity: DefinitionSimilarity
                                                  f"abbreviate as {acronym.upper()}"))
         # a bare acronym joins the expansion its definition agrees with most
         for b in bare:
-            for a in sorted(expanded, key=lambda a: -similarity.entries(items[a].entry.id,
-                                                                        items[b].entry.id))[:3]:
-                score = similarity.entries(items[a].entry.id, items[b].entry.id)
+            for a in sorted(expanded, key=lambda a: -similarity.entries(items[a].id,
+                                                                        items[b].id))[:3]:
+                score = similarity.entries(items[a].id, items[b].id)
                 candidates.append(_Candidate(2, -score, a, b, "acronym-expansion",
                                              f"{items[b].name!r} abbreviates {items[a].name!r}"))
         for position, b in enumerate(bare[1:], 1):
@@ -332,7 +322,7 @@ def _expansion_candidates(items: list[_Labelled], similarity: DefinitionSimilari
         return []
     spelled: dict[str, set[str]] = defaultdict(set)  # acronym -> compact keys of expansions
     for item in items:
-        for acronym, long in acronym_expansions(item.entry.text):
+        for acronym, long in acronym_expansions(item.text):
             if acronym.casefold() in bare:
                 spelled[acronym.casefold()].add(compact_key(long))
     candidates = []
@@ -341,7 +331,7 @@ def _expansion_candidates(items: list[_Labelled], similarity: DefinitionSimilari
             initials = _initials(form)
             explicit = compact_key(form) in spelled.get(initials, ())
             for b in bare.get(initials, ()):
-                agreement = similarity.entries(item.entry.id, items[b].entry.id)
+                agreement = similarity.entries(item.id, items[b].id)
                 if explicit or agreement >= config.definition_agreement:
                     detail = (f"{items[b].name!r} is spelt out as {form!r} in a definition"
                               if explicit else f"{items[b].name!r} are the initials of {form!r}")
@@ -362,7 +352,7 @@ def _said_candidates(items: list[_Labelled], similarity: DefinitionSimilarity,
             if said.is_acronym:
                 continue
             for b in by_key.get(compact_key(said.label), ()):
-                agreement = similarity.entries(item.entry.id, items[b].entry.id)
+                agreement = similarity.entries(item.id, items[b].id)
                 if b != a and agreement >= config.definition_agreement:
                     candidates.append(_Candidate(3, -agreement, a, b, "also-called",
                                                  f"{item.name!r}: {said.quote!r}"))
@@ -381,7 +371,7 @@ def _fuzzy_candidates(items: list[_Labelled], similarity: DefinitionSimilarity,
             continue
         if _different_acronyms(items[a], items[b]):
             continue
-        agreement = similarity.entries(items[a].entry.id, items[b].entry.id)
+        agreement = similarity.entries(items[a].id, items[b].id)
         if agreement >= config.definition_agreement:
             score = label_score / 100
             candidates.append(_Candidate(4, -score, a, b, "fuzzy-label",
@@ -511,7 +501,7 @@ def _headless_scores(headless: list[int], clusters: dict[int, list[int]], items:
     # its long posting list would make this step quadratic; the cap is fixed, not a share,
     # so the cost per headless entry stays bounded as the build grows
     common = max_postings
-    centroids = {root: similarity.centroid([items[m].entry.id for m in members])
+    centroids = {root: similarity.centroid([items[m].id for m in members])
                  for root, members in clusters.items()}
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for root in sorted(centroids):
@@ -519,7 +509,7 @@ def _headless_scores(headless: list[int], clusters: dict[int, list[int]], items:
             postings[token].append((root, weight))
     scores: dict[int, list[tuple[float, int]]] = {}
     for h in headless:
-        vector = similarity.vector(items[h].entry.id)
+        vector = similarity.vector(items[h].id)
         partial: dict[int, float] = defaultdict(float)
         for token, weight in vector.items():
             posted = postings.get(token, ())
@@ -547,10 +537,10 @@ def _attach_headless(headless: list[int], items: list[_Labelled], unions: _Clust
     proposals = []
     # "Live chat is a real-time channel…": a definition that opens with its subject names it
     for h in headless:
-        subject = definition_subject(items[h].entry.text)
+        subject = definition_subject(items[h].text)
         for root in sorted(set(keys.get(compact_key(subject), ()))) if subject else ():
             proposals.append((0, -1.0, h, root, "headless-subject",
-                              f"headword-less {items[h].entry.id} opens with {subject!r}"))
+                              f"headword-less {items[h].id} opens with {subject!r}"))
     for h, ranked in _headless_scores(headless, clusters, items, similarity,
                                       config.headless_max_postings).items():
         if not ranked:
@@ -559,7 +549,7 @@ def _attach_headless(headless: list[int], items: list[_Labelled], unions: _Clust
         runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
         if best >= config.headless_attach_score and best - runner_up >= config.headless_attach_margin:
             proposals.append((1, -best, h, root, "headless-definition",
-                              f"headword-less {items[h].entry.id} matches the definitions of "
+                              f"headword-less {items[h].id} matches the definitions of "
                               f"{items[root].name!r} at {best:.2f} (next best {runner_up:.2f})"))
     attached: set[int] = set()
     for _, negative, h, root, rule, detail in sorted(proposals):
@@ -608,22 +598,25 @@ _MEASURES = re.compile(r"^[^,.;]{0,60}?\b(?:measures|quantifies|calculates)\b", 
 def is_metric(labels: list[str], definitions: list[str]) -> bool:
     """A metric by its label's head ("Net Promoter Score") or by its genus ("a key metric
     that…", "the percentage of…", "the average time…", "X measures how…")."""
-    for label in labels:
-        words = match_key(label).split()
-        if words and singular(words[-1]) in _METRIC_HEADS:
-            return True
-    for text in definitions:
-        opening = text[:160].lower()
-        if not _METRIC_WORDS.holds_any(opening):
-            continue  # no metric word near the start: no metric genus, and no parse to pay for
-        head = genus_head(text)
-        phrase = genus_phrase(text).lower().split()
-        if head in _METRIC_GENUS_HEADS or (head in {"time", "duration"}
-                                           and {"average", "mean", "total"} & set(phrase)):
-            return True
-        if _MEASURES.match(clean(text)) or _DURATION.match(opening):
-            return True
-    return False
+    return any(map(_names_metric, labels)) or any(map(_defines_metric, definitions))
+
+
+def _names_metric(label: str) -> bool:
+    """The label's head noun is a measure: "Net Promoter Score", "Churn Rates"."""
+    key = match_key(label)  # its words joined by single spaces: the head is after the last
+    return bool(key) and singular(key.rpartition(" ")[2]) in _METRIC_HEADS
+
+
+def _defines_metric(text: str) -> bool:
+    """The definition's genus is a measure, or it says what it measures."""
+    opening = text[:160].lower()
+    if not _METRIC_WORDS.holds_any(opening):
+        return False  # no metric word near the start: no metric genus, and no parse to pay for
+    head = genus_head(text)
+    if head in _METRIC_GENUS_HEADS or (head in {"time", "duration"} and {"average", "mean", "total"}
+                                       & set(genus_phrase(text).lower().split())):
+        return True
+    return bool(_DURATION.match(opening) or _MEASURES.match(clean(text)))
 
 
 def _preferred(forms: list[str]) -> str:
@@ -657,8 +650,8 @@ def _concept(members: list[_Labelled], reasons: list[MergeReason],
         spelled = [expansions[a.casefold()] for a in acronyms if a.casefold() in expansions]
         pref = _capitalise(_preferred(spelled)) if spelled else _preferred(acronyms)
     else:
-        subject = definition_subject(members[0].entry.text)
-        pref = _capitalise(subject) if subject else readable_label(members[0].entry.text)
+        subject = definition_subject(members[0].text)
+        pref = _capitalise(subject) if subject else readable_label(members[0].text)
     others = [f for m in headed for f in m.full_forms]
     others += [d.label for m in headed for d in m.said if not d.is_acronym]
     alt = _distinct([*others, *acronyms], exclude=pref)
@@ -666,10 +659,10 @@ def _concept(members: list[_Labelled], reasons: list[MergeReason],
     label_texts = [pref, *alt]
     return Concept(
         key="", pref_label=pref, alt_labels=tuple(alt), acronyms=tuple(alt_acronyms),
-        entries=tuple(m.entry.id for m in sorted(members, key=lambda m: m.index)),
+        entries=tuple(m.id for m in sorted(members, key=lambda m: m.index)),
         provisional=provisional,
         is_metric=is_metric([pref, *(f for m in headed for f in m.full_forms)] if not provisional
-                            else [], [m.entry.text for m in members]) if label_texts else False,
+                            else [], [m.text for m in members]) if label_texts else False,
         merge_reasons=tuple(reasons))
 
 
@@ -677,30 +670,32 @@ def _single_concept(member: _Labelled) -> Concept:
     """The common case, a headword defined once: its labels need no vote."""
     forms = member.full_forms
     pref = forms[0]
+    if len(forms) == 1 and not member.said and not member.acronyms:  # most headwords
+        return Concept(key="", pref_label=pref, entries=(member.id,),
+                       is_metric=_names_metric(pref) or _defines_metric(member.text))
     alt, acronyms = [], []
-    if len(forms) > 1 or member.said or member.acronyms:  # most headwords are their only label
-        seen = {pref.casefold()}
-        for label in (*forms[1:], *(d.label for d in member.said if not d.is_acronym),
-                      *member.acronyms):
-            if label.casefold() not in seen:
-                seen.add(label.casefold())
-                alt.append(label)
-                if label in member.acronyms:
-                    acronyms.append(label)
+    seen = {pref.casefold()}
+    for label in (*forms[1:], *(d.label for d in member.said if not d.is_acronym),
+                  *member.acronyms):
+        if label.casefold() not in seen:
+            seen.add(label.casefold())
+            alt.append(label)
+            if label in member.acronyms:
+                acronyms.append(label)
     return Concept(key="", pref_label=pref, alt_labels=tuple(sorted(alt, key=lambda x: (x.casefold(), x))),
                    acronyms=tuple(sorted(acronyms, key=lambda x: (x.casefold(), x))),
-                   entries=(member.entry.id,),
-                   is_metric=is_metric(list(member.full_forms), [member.entry.text]))
+                   entries=(member.id,),
+                   is_metric=is_metric(list(member.full_forms), [member.text]))
 
 
-def _distinct_provisional_labels(concepts: list[Concept], entries: dict[str, Entry]) -> list[Concept]:
+def _distinct_provisional_labels(concepts: list[Concept], texts: dict[str, str]) -> list[Concept]:
     """Two provisional concepts opening alike ("Time it takes for a customer to receive…")
     get longer labels, so a curator can tell them apart."""
     counts = Counter(c.pref_label.casefold() for c in concepts)
     result = []
     for concept in concepts:
         if concept.provisional and counts[concept.pref_label.casefold()] > 1:
-            longer = readable_label(entries[concept.entries[0]].text, max_words=16)
+            longer = readable_label(texts[concept.entries[0]], max_words=16)
             concept = replace(concept, pref_label=longer)
         result.append(concept)
     return result
@@ -728,11 +723,7 @@ def form_concepts(entries: list[Entry], config: Config = DEFAULT) -> list[Concep
 
 def _form_concepts(entries: list[Entry], config: Config) -> list[Concept]:
     merge = config.merge
-    items = []
-    for index, entry in enumerate(entries):
-        item = _label(entry)
-        item.index = index
-        items.append(item)
+    items = [_Labelled(index, entry) for index, entry in enumerate(entries)]
     similarity = DefinitionSimilarity(entries)
     headed = [i for i, item in enumerate(items) if item.heading]
     headless = [i for i, item in enumerate(items) if not item.heading]
@@ -751,11 +742,12 @@ def _form_concepts(entries: list[Entry], config: Config) -> list[Concept]:
     if any(not items[m].full_forms and items[m].acronyms for members, _ in clusters
            for m in members):
         for item in items:  # only a concept named by a bare acronym needs them
-            for acronym, long in acronym_expansions(item.entry.text):
+            for acronym, long in acronym_expansions(item.text):
                 expansions.setdefault(acronym.casefold(), long)
-    concepts = _distinct_provisional_labels(
-        [_concept([items[m] for m in members], reasons, expansions) for members, reasons in clusters],
-        {item.entry.id: item.entry for item in items})
+    concepts = [_concept([items[m] for m in members], reasons, expansions)
+                for members, reasons in clusters]
+    if any(c.provisional for c in concepts):
+        concepts = _distinct_provisional_labels(concepts, {item.id: item.text for item in items})
     return sorted(concepts, key=lambda c: (c.pref_label.casefold(), c.pref_label, c.entries))
 
 
