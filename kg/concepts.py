@@ -22,7 +22,9 @@ import math
 import re
 from collections import Counter, defaultdict
 from itertools import chain
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -33,6 +35,7 @@ from kg.labels import (DefinitionLabel, HeadingLabels, WordFinder, acronym_expan
                        analyse_heading, clean, compact_key, definition_labels, genus_head,
                        genus_phrase, match_key, readable_label, singular)
 from kg.model import Concept, Entry, MergeReason
+from kg.workers import POOL_FAILURES, submit
 
 # --- definition similarity ------------------------------------------------------------------
 
@@ -619,6 +622,37 @@ def _defines_metric(text: str) -> bool:
     return bool(_DURATION.match(opening) or _MEASURES.match(clean(text)))
 
 
+def metric_definitions(texts: list[str]) -> list[int]:
+    """Positions of the texts that define a metric by their genus (see `is_metric`): a job for
+    a worker, as each text is judged alone and the answer is a few integers."""
+    with without_gc_pauses():
+        return [i for i, text in enumerate(texts) if _defines_metric(text)]
+
+
+# Below this many entries the definitions are judged here: the worker's round trip would
+# cost more than the judging (about 6 µs an entry).
+_PARALLEL_MIN_ENTRIES = 2_000
+
+
+def _judge_definitions_aside(items: list[_Labelled], pool: Executor | None) -> Future | None:
+    """`metric_definitions` of every entry, started in the build's worker (kg.workers) while
+    this process forms the concepts; None where there is no worker or too little to judge."""
+    if pool is None or len(items) < _PARALLEL_MIN_ENTRIES:
+        return None
+    return submit(pool, metric_definitions, [item.text for item in items])
+
+
+def _metric_test(judged: Future | None) -> Callable[[_Labelled], bool]:
+    """Whether an entry's definition defines a metric: the worker's answer, else judged here."""
+    if judged is not None:
+        try:
+            metric = frozenset(judged.result())
+            return lambda item: item.index in metric
+        except POOL_FAILURES:  # the worker died (out of memory?): judge them here
+            pass
+    return lambda item: _defines_metric(item.text)
+
+
 def _preferred(forms: list[str]) -> str:
     """The most common full form (by match key, then spelling).
 
@@ -636,10 +670,10 @@ def _looks_plural(label: str) -> bool:
     return bool(words) and singular(words[-1].lower()) != words[-1].lower()
 
 
-def _concept(members: list[_Labelled], reasons: list[MergeReason],
-             expansions: dict[str, str]) -> Concept:
+def _concept(members: list[_Labelled], reasons: list[MergeReason], expansions: dict[str, str],
+             defines_metric: Callable[[_Labelled], bool]) -> Concept:
     if len(members) == 1 and members[0].heading and members[0].full_forms:
-        return _single_concept(members[0])
+        return _single_concept(members[0], defines_metric)
     headed = [m for m in members if m.heading]
     forms = [m.full_forms[0] for m in headed if m.full_forms]
     acronyms = [a for m in headed for a in m.acronyms]
@@ -656,23 +690,22 @@ def _concept(members: list[_Labelled], reasons: list[MergeReason],
     others += [d.label for m in headed for d in m.said if not d.is_acronym]
     alt = _distinct([*others, *acronyms], exclude=pref)
     alt_acronyms = _distinct(acronyms, exclude=pref)
-    label_texts = [pref, *alt]
+    labels = [pref, *(f for m in headed for f in m.full_forms)] if not provisional else []
     return Concept(
         key="", pref_label=pref, alt_labels=tuple(alt), acronyms=tuple(alt_acronyms),
         entries=tuple(m.id for m in sorted(members, key=lambda m: m.index)),
         provisional=provisional,
-        is_metric=is_metric([pref, *(f for m in headed for f in m.full_forms)] if not provisional
-                            else [], [m.text for m in members]) if label_texts else False,
+        is_metric=any(map(_names_metric, labels)) or any(map(defines_metric, members)),
         merge_reasons=tuple(reasons))
 
 
-def _single_concept(member: _Labelled) -> Concept:
+def _single_concept(member: _Labelled, defines_metric: Callable[[_Labelled], bool]) -> Concept:
     """The common case, a headword defined once: its labels need no vote."""
     forms = member.full_forms
     pref = forms[0]
     if len(forms) == 1 and not member.said and not member.acronyms:  # most headwords
         return Concept(key="", pref_label=pref, entries=(member.id,),
-                       is_metric=_names_metric(pref) or _defines_metric(member.text))
+                       is_metric=_names_metric(pref) or defines_metric(member))
     alt, acronyms = [], []
     seen = {pref.casefold()}
     for label in (*forms[1:], *(d.label for d in member.said if not d.is_acronym),
@@ -685,7 +718,7 @@ def _single_concept(member: _Labelled) -> Concept:
     return Concept(key="", pref_label=pref, alt_labels=tuple(sorted(alt, key=lambda x: (x.casefold(), x))),
                    acronyms=tuple(sorted(acronyms, key=lambda x: (x.casefold(), x))),
                    entries=(member.id,),
-                   is_metric=is_metric(list(member.full_forms), [member.text]))
+                   is_metric=any(map(_names_metric, forms)) or defines_metric(member))
 
 
 def _distinct_provisional_labels(concepts: list[Concept], texts: dict[str, str]) -> list[Concept]:
@@ -715,15 +748,27 @@ def _distinct(labels: list[str], exclude: str) -> list[str]:
     return sorted(chosen.values(), key=lambda x: (x.casefold(), x))
 
 
-def form_concepts(entries: list[Entry], config: Config = DEFAULT) -> list[Concept]:
-    """Concepts from entries: one per meaning, every entry kept, every merge explained."""
+def form_concepts(entries: list[Entry], config: Config = DEFAULT,
+                  pool: Executor | None = None) -> list[Concept]:
+    """Concepts from entries: one per meaning, every entry kept, every merge explained.
+
+    With `pool` (kg.workers), a large build has its worker judge which definitions define a
+    metric while this process forms the concepts: the same concepts, sooner.
+    """
     with without_gc_pauses():
-        return _form_concepts(entries, config)
+        items = [_Labelled(index, entry) for index, entry in enumerate(entries)]
+        judged = _judge_definitions_aside(items, pool)
+        try:
+            return _form_concepts(entries, items, config, judged)
+        except BaseException:
+            if judged is not None:
+                judged.cancel()
+            raise
 
 
-def _form_concepts(entries: list[Entry], config: Config) -> list[Concept]:
+def _form_concepts(entries: list[Entry], items: list[_Labelled], config: Config,
+                   judged: Future | None) -> list[Concept]:
     merge = config.merge
-    items = [_Labelled(index, entry) for index, entry in enumerate(entries)]
     similarity = DefinitionSimilarity(entries)
     headed = [i for i, item in enumerate(items) if item.heading]
     headless = [i for i, item in enumerate(items) if not item.heading]
@@ -744,7 +789,8 @@ def _form_concepts(entries: list[Entry], config: Config) -> list[Concept]:
         for item in items:  # only a concept named by a bare acronym needs them
             for acronym, long in acronym_expansions(item.text):
                 expansions.setdefault(acronym.casefold(), long)
-    concepts = [_concept([items[m] for m in members], reasons, expansions)
+    defines_metric = _metric_test(judged)
+    concepts = [_concept([items[m] for m in members], reasons, expansions, defines_metric)
                 for members, reasons in clusters]
     if any(c.provisional for c in concepts):
         concepts = _distinct_provisional_labels(concepts, {item.id: item.text for item in items})

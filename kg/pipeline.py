@@ -39,8 +39,9 @@ class BuildOptions:
     decisions: Decisions | None = None
     # The IRI lock (kg.identifiers); None takes the iris.lock beside the manifest, if any.
     iris_lock: Path | None = None
-    # A worker process (kg.workers) for reading files; given one, the edge rules that can run
-    # apart run in a forked child (kg.edges.infer_edges). None does everything here.
+    # A worker process (kg.workers) for reading files and for work on the definitions while
+    # the concepts form; given one, the edge rules that can run apart run in a forked child
+    # (kg.edges.infer_edges). None does everything here.
     pool: Executor | None = None
 
 
@@ -119,7 +120,7 @@ def build(plan: Plan, options: BuildOptions | None = None) -> KnowledgeGraph:
     with progress.stage("read and extract"):
         sources, entries, findings = read_sources(plan, options)
     with progress.stage("concepts"):
-        concepts = assign_keys(form_concepts(entries, options.config), lock,
+        concepts = assign_keys(form_concepts(entries, options.config, options.pool), lock,
                                {e.id: e.text for e in entries})
         concepts, stale = apply_concept_decisions(concepts, entries, decisions, sources, lock)
     with progress.stage("edges"):

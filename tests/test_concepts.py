@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -291,6 +292,42 @@ def _cost(entries: list[Entry]) -> float:
         form_concepts(entries)
         best = min(best, time.process_time() - started)
     return best
+
+
+def _with_metric_definitions(entries: list[Entry]) -> list[Entry]:
+    """Every third definition opens with a measure ("The percentage of …") or a duration."""
+    openings = ["The percentage of", "The average time it takes to handle", "A key metric for",
+                "It measures the"]
+    return [replace(e, definition=f"{openings[n % 4]} {e.definition}") if n % 3 == 0 else e
+            for n, e in enumerate(entries)]
+
+
+def test_a_worker_judging_the_definitions_gives_the_same_concepts():
+    from kg.workers import start_pool, stop_pool
+    entries = _with_metric_definitions(_synthetic(2500, 4))
+    here = form_concepts(entries)
+    assert sum(c.is_metric for c in here) > sum(1 for c in form_concepts(_synthetic(2500, 4))
+                                                if c.is_metric)
+    pool = start_pool(1)
+    if pool is None:
+        pytest.skip("no worker processes on this system")
+    try:
+        assert form_concepts(entries, pool=pool) == here
+    finally:
+        stop_pool(pool)
+
+
+def test_a_worker_that_dies_leaves_the_definitions_to_be_judged_here():
+    from concurrent.futures import BrokenExecutor, Future
+
+    class Dying:
+        def submit(self, *args):
+            future = Future()
+            future.set_exception(BrokenExecutor("worker killed"))
+            return future
+
+    entries = _with_metric_definitions(_synthetic(2500, 4))
+    assert form_concepts(entries, pool=Dying()) == form_concepts(entries)
 
 
 def test_concepts_stage_is_near_linear():
