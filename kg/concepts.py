@@ -72,15 +72,35 @@ def _distinct_tokens(text: str) -> set[str]:
 _IDF_SAMPLE = 20_000
 
 
+def idf_sample(texts: list[str]) -> list[str]:
+    """The definitions document frequencies are counted in: at most _IDF_SAMPLE, evenly spaced."""
+    return texts[::max(1, math.ceil(len(texts) / _IDF_SAMPLE))]
+
+
+def document_frequencies(texts: list[str]) -> Counter[str]:
+    """In how many of `texts` each definition token occurs (a job a worker can do)."""
+    return Counter(chain.from_iterable(_distinct_tokens(text) for text in texts))
+
+
 class DefinitionSimilarity:
     """TF-IDF cosine between entries' definitions; vectors are made when first asked for."""
 
     def __init__(self, entries: list[Entry]):
-        self._texts = {e.id: e.text for e in entries}
-        step = max(1, math.ceil(len(entries) / _IDF_SAMPLE))
-        sampled = entries[::step]
-        document_frequency = Counter(chain.from_iterable(_distinct_tokens(e.text) for e in sampled))
-        total = max(len(sampled), 1)
+        sampled = idf_sample([e.text for e in entries])
+        self._start({e.id: e.text for e in entries}, document_frequencies(sampled), len(sampled))
+
+    @classmethod
+    def of_texts(cls, texts: dict[str, str], document_frequency: Counter[str],
+                 counted: int) -> DefinitionSimilarity:
+        """Entry.id -> definition, with the `document_frequencies` of `counted` definitions
+        (their `idf_sample`) counted already, by a worker say."""
+        similarity = cls.__new__(cls)
+        similarity._start(texts, document_frequency, counted)
+        return similarity
+
+    def _start(self, texts: dict[str, str], document_frequency: Counter[str], counted: int) -> None:
+        self._texts = texts
+        total = max(counted, 1)
         self.idf = {t: math.log((1 + total) / (1 + n)) + 1 for t, n in document_frequency.items()}
         self.unseen_idf = math.log(1 + total) + 1
         self.document_frequency = document_frequency
@@ -629,30 +649,6 @@ def metric_definitions(texts: list[str]) -> list[int]:
         return [i for i, text in enumerate(texts) if _defines_metric(text)]
 
 
-# Below this many entries the definitions are judged here: the worker's round trip would
-# cost more than the judging (about 6 µs an entry).
-_PARALLEL_MIN_ENTRIES = 2_000
-
-
-def _judge_definitions_aside(items: list[_Labelled], pool: Executor | None) -> Future | None:
-    """`metric_definitions` of every entry, started in the build's worker (kg.workers) while
-    this process forms the concepts; None where there is no worker or too little to judge."""
-    if pool is None or len(items) < _PARALLEL_MIN_ENTRIES:
-        return None
-    return submit(pool, metric_definitions, [item.text for item in items])
-
-
-def _metric_test(judged: Future | None) -> Callable[[_Labelled], bool]:
-    """Whether an entry's definition defines a metric: the worker's answer, else judged here."""
-    if judged is not None:
-        try:
-            metric = frozenset(judged.result())
-            return lambda item: item.index in metric
-        except POOL_FAILURES:  # the worker died (out of memory?): judge them here
-            pass
-    return lambda item: _defines_metric(item.text)
-
-
 def _preferred(forms: list[str]) -> str:
     """The most common full form (by match key, then spelling).
 
@@ -756,20 +752,70 @@ def form_concepts(entries: list[Entry], config: Config = DEFAULT,
     metric while this process forms the concepts: the same concepts, sooner.
     """
     with without_gc_pauses():
-        items = [_Labelled(index, entry) for index, entry in enumerate(entries)]
-        judged = _judge_definitions_aside(items, pool)
+        aside = _DefinitionJobs([e.text for e in entries], pool)
         try:
-            return _form_concepts(entries, items, config, judged)
+            return _form_concepts(entries, config, aside)
         except BaseException:
-            if judged is not None:
-                judged.cancel()
+            aside.cancel()
             raise
 
 
-def _form_concepts(entries: list[Entry], items: list[_Labelled], config: Config,
-                   judged: Future | None) -> list[Concept]:
+class _DefinitionJobs:
+    """Work on the definitions alone, each judged by itself, that the build's worker
+    (kg.workers, idle until the edges stage) does while this process analyses the labels:
+    the document frequencies of the IDF sample, then which definitions define a metric.
+    Without a worker, with too few entries, or if it dies, the work is done here."""
+
+    def __init__(self, texts: list[str], pool: Executor | None):
+        self.texts = texts
+        self.sampled = idf_sample(texts)
+        self.frequencies: Future | None = None
+        self.metrics: Future | None = None
+        if pool is not None and len(texts) >= _PARALLEL_MIN_ENTRIES:
+            self.frequencies = submit(pool, document_frequencies, self.sampled)
+            if self.frequencies is not None:
+                self.metrics = submit(pool, metric_definitions, texts)
+
+    def similarity(self, items: list[_Labelled]) -> DefinitionSimilarity:
+        frequencies = _result(self.frequencies)
+        if frequencies is None:
+            frequencies = document_frequencies(self.sampled)
+        return DefinitionSimilarity.of_texts({item.id: item.text for item in items}, frequencies,
+                                             len(self.sampled))
+
+    def metric_test(self) -> Callable[[_Labelled], bool]:
+        """Whether an entry's definition defines a metric (`_defines_metric`)."""
+        metric = _result(self.metrics)
+        if metric is None:
+            return lambda item: _defines_metric(item.text)
+        found = frozenset(metric)
+        return lambda item: item.index in found
+
+    def cancel(self) -> None:
+        for job in (self.frequencies, self.metrics):
+            if job is not None:
+                job.cancel()
+
+
+# Below this many entries the definitions are judged here: the worker's round trip would
+# cost more than the judging (a few µs an entry).
+_PARALLEL_MIN_ENTRIES = 2_000
+
+
+def _result(job: Future | None):
+    """A worker's answer, or None where there is none (no worker, or it died: out of memory?)."""
+    if job is None:
+        return None
+    try:
+        return job.result()
+    except POOL_FAILURES:
+        return None
+
+
+def _form_concepts(entries: list[Entry], config: Config, aside: _DefinitionJobs) -> list[Concept]:
     merge = config.merge
-    similarity = DefinitionSimilarity(entries)
+    items = [_Labelled(index, entry) for index, entry in enumerate(entries)]
+    similarity = aside.similarity(items)
     headed = [i for i, item in enumerate(items) if item.heading]
     headless = [i for i, item in enumerate(items) if not item.heading]
     candidates = [*_same_label_candidates(items), *_acronym_candidates(items, similarity, merge),
@@ -789,7 +835,7 @@ def _form_concepts(entries: list[Entry], items: list[_Labelled], config: Config,
         for item in items:  # only a concept named by a bare acronym needs them
             for acronym, long in acronym_expansions(item.text):
                 expansions.setdefault(acronym.casefold(), long)
-    defines_metric = _metric_test(judged)
+    defines_metric = aside.metric_test()
     concepts = [_concept([items[m] for m in members], reasons, expansions, defines_metric)
                 for members, reasons in clusters]
     if any(c.provisional for c in concepts):
