@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from itertools import chain
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -33,7 +33,8 @@ from kg.config import DEFAULT, Config, MergeConfig
 from kg.gc_pauses import without_gc_pauses
 from kg.labels import (DefinitionLabel, HeadingLabels, WordFinder, acronym_expansions,
                        analyse_heading, clean, compact_key, definition_labels, genus_head,
-                       genus_phrase, match_key, readable_label, singular)
+                       genus_phrase, match_key, may_state_labels, readable_label,
+                       singular)
 from kg.model import Concept, Entry, MergeReason
 from kg.workers import POOL_FAILURES, submit
 
@@ -160,16 +161,21 @@ class _Labelled:
         self.text = entry.text
         heading = analyse_heading(entry.headword) if entry.headword else None
         self.heading: HeadingLabels | None = heading
-        # labels the definition gives its own headword
-        self.said: list[DefinitionLabel] = (definition_labels(self.text, heading.full_forms)
-                                            if heading else [])
+        self.said: list[DefinitionLabel] = []  # see read_definition
         self.full_forms: tuple[str, ...] = heading.full_forms if heading else ()
         own = heading.acronyms if heading else ()
-        said_acronyms = [d.label for d in self.said if d.is_acronym]
-        self.acronyms: tuple[str, ...] = (tuple(dict.fromkeys((*own, *said_acronyms)))
-                                          if said_acronyms or len(own) > 1 else own)
+        self.acronyms: tuple[str, ...] = tuple(dict.fromkeys(own)) if len(own) > 1 else own
         # compact keys of the full forms
         self.keys: tuple[str, ...] = tuple(dict.fromkeys(compact_key(f) for f in self.full_forms))
+
+    def read_definition(self) -> None:
+        """The labels the definition gives its own headword, and the acronyms among them."""
+        if self.heading is None:
+            return
+        self.said = definition_labels(self.text, self.heading.full_forms)
+        said_acronyms = [d.label for d in self.said if d.is_acronym]
+        if said_acronyms:
+            self.acronyms = tuple(dict.fromkeys((*self.acronyms, *said_acronyms)))
 
     @property
     def name(self) -> str:
@@ -642,6 +648,12 @@ def _defines_metric(text: str) -> bool:
     return bool(_DURATION.match(opening) or _MEASURES.match(clean(text)))
 
 
+def definitions_stating_labels(texts: list[str]) -> list[int]:
+    """Positions of the texts that may state labels (`may_state_labels`): a job for a worker."""
+    with without_gc_pauses():
+        return [i for i, text in enumerate(texts) if may_state_labels(text)]
+
+
 def metric_definitions(texts: list[str]) -> list[int]:
     """Positions of the texts that define a metric by their genus (see `is_metric`): a job for
     a worker, as each text is judged alone and the answer is a few integers."""
@@ -763,18 +775,25 @@ def form_concepts(entries: list[Entry], config: Config = DEFAULT,
 class _DefinitionJobs:
     """Work on the definitions alone, each judged by itself, that the build's worker
     (kg.workers, idle until the edges stage) does while this process analyses the labels:
-    the document frequencies of the IDF sample, then which definitions define a metric.
-    Without a worker, with too few entries, or if it dies, the work is done here."""
+    the document frequencies of the IDF sample, which definitions may state labels, then
+    which define a metric, in the order they are needed. Without a worker, with too few
+    entries, or if it dies, the work is done here."""
 
     def __init__(self, texts: list[str], pool: Executor | None):
         self.texts = texts
         self.sampled = idf_sample(texts)
-        self.frequencies: Future | None = None
-        self.metrics: Future | None = None
+        self.frequencies = self.stating = self.metrics = None
         if pool is not None and len(texts) >= _PARALLEL_MIN_ENTRIES:
             self.frequencies = submit(pool, document_frequencies, self.sampled)
             if self.frequencies is not None:
+                # the texts go twice, so that the labels' answer need not wait for the metrics'
+                self.stating = submit(pool, definitions_stating_labels, texts)
                 self.metrics = submit(pool, metric_definitions, texts)
+
+    def stating_labels(self) -> Iterable[int]:
+        """Positions of the definitions that may state labels (all, unless a worker looked)."""
+        stating = _result(self.stating)
+        return range(len(self.texts)) if stating is None else stating
 
     def similarity(self, items: list[_Labelled]) -> DefinitionSimilarity:
         frequencies = _result(self.frequencies)
@@ -792,7 +811,7 @@ class _DefinitionJobs:
         return lambda item: item.index in found
 
     def cancel(self) -> None:
-        for job in (self.frequencies, self.metrics):
+        for job in (self.frequencies, self.stating, self.metrics):
             if job is not None:
                 job.cancel()
 
@@ -815,6 +834,8 @@ def _result(job: Future | None):
 def _form_concepts(entries: list[Entry], config: Config, aside: _DefinitionJobs) -> list[Concept]:
     merge = config.merge
     items = [_Labelled(index, entry) for index, entry in enumerate(entries)]
+    for index in aside.stating_labels():
+        items[index].read_definition()
     similarity = aside.similarity(items)
     headed = [i for i, item in enumerate(items) if item.heading]
     headless = [i for i, item in enumerate(items) if not item.heading]

@@ -305,6 +305,13 @@ def _unique_labels(found: list[DefinitionLabel]) -> list[DefinitionLabel]:
 _LABEL_CUES = WordFinder(("called", "known as", "referred to", "termed", "named", "abbreviated"))
 
 
+def may_state_labels(definition: str) -> bool:
+    """False where `definition_labels` finds nothing, told by a cheaper look: no label cue
+    ("also called"), no parenthesis, no " or "."""
+    text = clean(definition)
+    return "(" in text or " or " in text or _LABEL_CUES.holds_any(text.lower())
+
+
 def acronym_expansions(definition: str) -> list[tuple[str, str]]:
     """Every "Long Form (LF)" a text defines, as (acronym, long form) — Schwartz & Hearst."""
     text = clean(definition)

@@ -295,11 +295,21 @@ def _cost(entries: list[Entry]) -> float:
 
 
 def _with_metric_definitions(entries: list[Entry]) -> list[Entry]:
-    """Every third definition opens with a measure ("The percentage of …") or a duration."""
+    """Every third definition opens with a measure ("The percentage of …") or a duration; of
+    the others, some spell out their headword's acronym or give it another label."""
     openings = ["The percentage of", "The average time it takes to handle", "A key metric for",
                 "It measures the"]
-    return [replace(e, definition=f"{openings[n % 4]} {e.definition}") if n % 3 == 0 else e
-            for n, e in enumerate(entries)]
+    changed = []
+    for n, e in enumerate(entries):
+        if n % 3 == 0:
+            e = replace(e, definition=f"{openings[n % 4]} {e.definition}")
+        elif n % 5 == 1 and e.headword:
+            initials = "".join(w[0] for w in e.headword.split()).upper()
+            e = replace(e, definition=f"{e.headword} ({initials}) is {e.definition}")
+        elif n % 5 == 2 and e.headword:
+            e = replace(e, definition=f"{e.definition} Also known as {entries[n - 1].headword}.")
+        changed.append(e)
+    return changed
 
 
 def test_a_worker_judging_the_definitions_gives_the_same_concepts():
@@ -308,6 +318,7 @@ def test_a_worker_judging_the_definitions_gives_the_same_concepts():
     here = form_concepts(entries)
     assert sum(c.is_metric for c in here) > sum(1 for c in form_concepts(_synthetic(2500, 4))
                                                 if c.is_metric)
+    assert sum(bool(c.acronyms) for c in here) > 300
     pool = start_pool(1)
     if pool is None:
         pytest.skip("no worker processes on this system")

@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from kg.labels import (abbreviates, analyse_heading, acronym_expansions, compact_key,
                        definition_labels, genus_head, genus_phrase, is_acronym, long_form_for,
-                       match_key, readable_label)
+                       match_key, may_state_labels, readable_label)
 
 
 @pytest.mark.parametrize("heading, full_forms, acronyms", [
@@ -157,3 +157,23 @@ def test_match_key_of_ascii_is_the_general_rule(label):
     if words:
         words[-1] = singular(words[-1])
     assert match_key(label) == " ".join(words)
+
+
+_LABEL_WORDS = ["also", "known", "as", "called", "or", "SLA", "(SLA)", "Service", "Level",
+                "Agreement", "is", "a", "the", "\u00a0", "\uff08SLA\uff09", ",", "abbreviated"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_LABEL_WORDS) | st.text(max_size=8), max_size=14).map(" ".join),
+       st.sampled_from([(), ("Service Level Agreement",), ("Agreement",)]))
+def test_a_definition_that_may_not_state_labels_states_none(definition, full_forms):
+    """The worker's cheap look (kg.concepts) never passes over a label definition_labels finds."""
+    if not may_state_labels(definition):
+        assert definition_labels(definition, full_forms) == []
+
+
+def test_a_definition_with_a_label_cue_or_parenthesis_may_state_labels():
+    assert may_state_labels("A plan, also called a roadmap.")
+    assert may_state_labels("Service Level Agreement (SLA) is a contract.")
+    assert may_state_labels("Service Level Agreement \uff08SLA\uff09 is a contract.")  # NFKC
+    assert not may_state_labels("A contract between a provider and a customer.")
