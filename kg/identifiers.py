@@ -74,11 +74,12 @@ def concept_slug(label: str, fallback: str = FALLBACK_PREFIX) -> str:
     when another concept arrives.
     """
     if label.isascii():  # nothing to decompose or fold: the fast path of most labels
-        folded = label.lower()
+        # _NOT_SLUG's runs as one "-", none at either end, through one byte table
+        slug = b"-".join(label.lower().encode().translate(_ASCII_NOT_SLUG).split()).decode()
     else:
         folded = unicodedata.normalize("NFKD", label.casefold()).translate(_LATIN_FOLDS)
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    slug = _NOT_SLUG.sub("-", folded).strip("-")
+        slug = _NOT_SLUG.sub("-", folded).strip("-")
     if len(slug) > MAX_SLUG_LENGTH:
         cut = slug[:MAX_SLUG_LENGTH + 1]
         slug = (cut.rsplit("-", 1)[0] if "-" in cut else cut[:MAX_SLUG_LENGTH]).strip("-")
@@ -88,6 +89,11 @@ def concept_slug(label: str, fallback: str = FALLBACK_PREFIX) -> str:
     if not slug[0].isalpha():
         return f"{fallback}-{slug}"
     return slug
+
+
+# ASCII bytes but a-z and 0-9 (what _NOT_SLUG matches there, once lower-cased) -> space
+_ASCII_NOT_SLUG = bytes(code if chr(code) in "abcdefghijklmnopqrstuvwxyz0123456789" else ord(" ")
+                        for code in range(256))
 
 
 def normalise_label(label: str) -> str:
