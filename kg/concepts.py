@@ -154,19 +154,21 @@ class _Labelled:
     __slots__ = ("index", "entry", "id", "text", "heading", "said", "full_forms", "acronyms",
                  "keys")
 
-    def __init__(self, index: int, entry: Entry):
+    def __init__(self, index: int, entry: Entry, text: str):
         self.index = index  # position in the input: the order concepts list their entries in
         self.entry = entry
-        self.id = entry.id  # Entry.id and Entry.text are properties, worked out on each use
-        self.text = entry.text
+        self.id = entry.id  # a property, formatted on each use
+        self.text = text  # entry.text
         heading = analyse_heading(entry.headword) if entry.headword else None
         self.heading: HeadingLabels | None = heading
         self.said: list[DefinitionLabel] = []  # see read_definition
         self.full_forms: tuple[str, ...] = heading.full_forms if heading else ()
         own = heading.acronyms if heading else ()
         self.acronyms: tuple[str, ...] = tuple(dict.fromkeys(own)) if len(own) > 1 else own
-        # compact keys of the full forms
-        self.keys: tuple[str, ...] = tuple(dict.fromkeys(compact_key(f) for f in self.full_forms))
+        # compact keys of the full forms; most headings have one
+        forms = self.full_forms
+        self.keys: tuple[str, ...] = ((compact_key(forms[0]),) if len(forms) == 1
+                                      else tuple(dict.fromkeys(map(compact_key, forms))))
 
     def read_definition(self) -> None:
         """The labels the definition gives its own headword, and the acronyms among them."""
@@ -275,7 +277,10 @@ class _Candidate:
 def _blocks_by(items: list[_Labelled], keys_of) -> dict[str, list[int]]:
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(items):
-        for key in dict.fromkeys(keys_of(item)):
+        keys = keys_of(item)
+        if not keys:
+            continue
+        for key in keys if len(keys) == 1 else dict.fromkeys(keys):
             if key:
                 blocks[key].append(i)
     return blocks
@@ -299,7 +304,7 @@ def _acronym_candidates(items: list[_Labelled], similarity: DefinitionSimilarity
     """Headings with one acronym whose expansions agree ("Customer Satisfaction (CSAT)" and
     "CSAT (Customer Satisfaction Score)"), and bare acronym headings ("CSAT") with them."""
     candidates = []
-    blocks = _blocks_by(items, lambda it: (a.casefold() for a in it.acronyms))
+    blocks = _blocks_by(items, lambda it: [a.casefold() for a in it.acronyms])
     for acronym, members in sorted(blocks.items()):
         expanded = [i for i in members if items[i].full_forms and _spells(items[i])]
         bare = [i for i in members if not items[i].full_forms]
@@ -833,7 +838,8 @@ def _result(job: Future | None):
 
 def _form_concepts(entries: list[Entry], config: Config, aside: _DefinitionJobs) -> list[Concept]:
     merge = config.merge
-    items = [_Labelled(index, entry) for index, entry in enumerate(entries)]
+    items = [_Labelled(index, entry, text) for index, (entry, text)
+             in enumerate(zip(entries, aside.texts))]
     for index in aside.stating_labels():
         items[index].read_definition()
     similarity = aside.similarity(items)
