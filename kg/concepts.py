@@ -779,10 +779,15 @@ def form_concepts(entries: list[Entry], config: Config = DEFAULT,
 
 class _DefinitionJobs:
     """Work on the definitions alone, each judged by itself, that the build's worker
-    (kg.workers, idle until the edges stage) does while this process analyses the labels:
+    (kg.workers, idle once the files are read) does while this process analyses the labels:
     the document frequencies of the IDF sample, which definitions may state labels, then
     which define a metric, in the order they are needed. Without a worker, with too few
-    entries, or if it dies, the work is done here."""
+    entries, or if it dies, the work is done here.
+
+    The first two answers are needed soon after the stage starts: one not back by then (a
+    worker still importing what it needs) is worked out here rather than waited for. The
+    last is needed at the end, when the worker has had the whole stage: it is waited for.
+    """
 
     def __init__(self, texts: list[str], pool: Executor | None):
         self.texts = texts
@@ -797,11 +802,11 @@ class _DefinitionJobs:
 
     def stating_labels(self) -> Iterable[int]:
         """Positions of the definitions that may state labels (all, unless a worker looked)."""
-        stating = _result(self.stating)
+        stating = _result(self.stating, wait=False)
         return range(len(self.texts)) if stating is None else stating
 
     def similarity(self, items: list[_Labelled]) -> DefinitionSimilarity:
-        frequencies = _result(self.frequencies)
+        frequencies = _result(self.frequencies, wait=False)
         if frequencies is None:
             frequencies = document_frequencies(self.sampled)
         return DefinitionSimilarity.of_texts({item.id: item.text for item in items}, frequencies,
@@ -826,9 +831,13 @@ class _DefinitionJobs:
 _PARALLEL_MIN_ENTRIES = 2_000
 
 
-def _result(job: Future | None):
-    """A worker's answer, or None where there is none (no worker, or it died: out of memory?)."""
+def _result(job: Future | None, wait: bool = True):
+    """A worker's answer, or None where there is none (no worker, or it died: out of memory?)
+    or, unless told to wait, none yet."""
     if job is None:
+        return None
+    if not wait and not job.done():
+        job.cancel()  # not started: the worker is spared it
         return None
     try:
         return job.result()

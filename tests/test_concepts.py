@@ -328,6 +328,25 @@ def test_a_worker_judging_the_definitions_gives_the_same_concepts():
         stop_pool(pool)
 
 
+def test_the_workers_answers_are_used_as_they_come():
+    """Jobs run at once (so every answer is back when asked for) give the same concepts."""
+    from concurrent.futures import Future
+
+    class AtOnce:
+        jobs = []
+
+        def submit(self, job, *args):
+            self.jobs.append(job.__name__)
+            future = Future()
+            future.set_result(job(*args))
+            return future
+
+    entries = _with_metric_definitions(_synthetic(2500, 4))
+    pool = AtOnce()
+    assert form_concepts(entries, pool=pool) == form_concepts(entries)
+    assert pool.jobs == ["document_frequencies", "definitions_stating_labels", "metric_definitions"]
+
+
 def test_a_worker_that_dies_leaves_the_definitions_to_be_judged_here():
     from concurrent.futures import BrokenExecutor, Future
 
