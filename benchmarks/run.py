@@ -60,13 +60,14 @@ HUB = """
 
 
 def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants now (kB), from /proc."""
+    """Memory of a process and all its descendants now (kB), from /proc: the sum of their
+    proportional set sizes (Pss), where a page shared by a forked child and its parent counts
+    half in each; their VmRSS where the kernel gives no smaps_rollup."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"^VmRSS:\s+(\d+)", status, re.MULTILINE).group(1))
+            total += _pss_kb(current)
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(child) for child in (task / "children").read_text().split()]
         except (OSError, AttributeError):  # gone meanwhile, or a zombie without VmRSS
@@ -74,9 +75,19 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
+def _pss_kb(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        return int(re.search(r"^Pss:\s+(\d+)", rollup, re.MULTILINE).group(1))
+    except (OSError, AttributeError):
+        status = Path(f"/proc/{pid}/status").read_text()
+        return int(re.search(r"^VmRSS:\s+(\d+)", status, re.MULTILINE).group(1))
+
+
 class _TreeMemory(threading.Thread):
-    """Samples the build's process tree every 50 ms: with worker processes, the largest
-    single process (what rusage reports) understates what the build needs."""
+    """Samples the build's process tree every 50 ms: with worker processes and forked children,
+    the largest single process (what rusage reports) understates what the build needs, and a
+    sum of resident sizes overstates it (a forked child shares its parent's pages)."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -166,10 +177,12 @@ def _write(rows: list[dict], path: Path) -> None:
         "",
         "Each size is built several times (`--runs`); the table gives the median run, its stages",
         "and memory, and the range of the wall times.",
-        "Peak RSS: of the largest process (rusage), and of all the build's processes together",
-        "(the main one and its export workers, sampled every 50 ms). Stage columns are seconds.",
+        "Peak memory: the resident size of the largest process (rusage), and the proportional set",
+        "size (Pss) of all the build's processes together, sampled every 50 ms: a page a forked",
+        "child shares with its parent counts once between them, as the machine holds it once.",
+        "Stage columns are seconds.",
         "",
-        "| terms | wall (s), median | range of runs (s) | per 1k terms (s) | peak RSS (MB) | all processes (MB) | "
+        "| terms | wall (s), median | range of runs (s) | per 1k terms (s) | peak RSS (MB) | all processes, Pss (MB) | "
         + " | ".join(stages) + " |",
         "|---:|---:|---:|---:|---:|---:|" + "---:|" * len(stages),
     ]
