@@ -49,23 +49,31 @@ def relation_lines(kg: KnowledgeGraph) -> dict[str, list[str]]:
     """Our concept relations and flags, by concept key; synonymOf is symmetric, so written
     both ways (the reverse line belongs to the other concept)."""
     scheme = kg.scheme
-    keys = {c.key for c in kg.concepts}
+    nodes = {c.key: iri(concept_iri(scheme, c.key)) for c in kg.concepts}
+    predicates = {kind: edge_predicate(kind) for kind in {edge.kind for edge in kg.edges}}
     lines: dict[str, list[str]] = defaultdict(list)
     for edge in kg.edges:
-        if edge.kind == BROADER or edge.source == edge.target or not {edge.source, edge.target} <= keys:
+        a, b = nodes.get(edge.source), nodes.get(edge.target)
+        if edge.kind == BROADER or a is None or b is None or a == b:
             continue
-        a, b = iri(concept_iri(scheme, edge.source)), iri(concept_iri(scheme, edge.target))
-        predicate = edge_predicate(edge.kind)
-        lines[edge.source].append(statement(a, predicate, b))
+        predicate = predicates[edge.kind]
+        lines[edge.source].append(f"{a} {predicate} {b} .\n")
         if edge.kind == SYNONYM:
-            lines[edge.target].append(statement(b, predicate, a))
+            lines[edge.target].append(f"{b} {predicate} {a} .\n")
     provisional, metric = kg_node("provisional"), kg_node("isMetric")
     word = kg_node("labelWord")
+    word_tails: dict[str, str] = {}  # a build's labels share a few thousand words
     labels = profile_labels(kg)
     for concept in kg.concepts:
-        node = iri(concept_iri(scheme, concept.key))
+        node = nodes[concept.key]
         exported = labels[concept.key]
-        lines[concept.key] += [statement(node, word, plain(w)) for w in label_words(exported.pref, *exported.alts)]
+        tails = []
+        for w in label_words(exported.pref, *exported.alts):
+            tail = word_tails.get(w)
+            if tail is None:
+                tail = word_tails[w] = f" {word} {plain(w)} .\n"
+            tails.append(node + tail)
+        lines[concept.key] += tails
         if concept.provisional:
             lines[concept.key].append(statement(node, provisional, boolean(True)))
         if concept.is_metric:
