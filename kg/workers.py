@@ -135,7 +135,10 @@ def _collect(pid: int, reading: int, future: Future) -> None:
         future.set_exception(BrokenProcessPool(
             f"the forked job ended with status {os.waitstatus_to_exitcode(status)}"))
         return
-    ok, value = pickle.loads(data)
+    try:
+        ok, value = pickle.loads(data)
+    except Exception as error:  # an exception that pickles but cannot be rebuilt here
+        ok, value = False, RuntimeError(f"the forked job failed, and its error cannot be read: {error}")
     if ok:
         future.set_result(value)
     else:

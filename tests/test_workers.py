@@ -71,3 +71,21 @@ def test_a_forked_job_ends_with_a_killed_build(tmp_path):
     while time.monotonic() < deadline and Path(f"/proc/{child}").exists():
         time.sleep(0.2)
     assert not Path(f"/proc/{child}").exists()
+
+
+class _Unreadable(Exception):
+    """Pickles, but cannot be rebuilt: its __init__ wants an argument pickle does not keep."""
+
+    def __init__(self, code: int, reason: str):
+        super().__init__(f"code {code}: {reason}")
+
+
+def _raise_unreadable():
+    raise _Unreadable(3, "broken")
+
+
+def test_a_forked_job_whose_error_cannot_travel_still_ends_with_an_error():
+    from kg.workers import fork_job
+
+    with pytest.raises(RuntimeError, match="cannot be read"):
+        fork_job(_raise_unreadable).result(timeout=60)
