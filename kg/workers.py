@@ -68,6 +68,8 @@ def fork_pool(count: int) -> ProcessPoolExecutor | None:
     forks every worker at its first submit, before it starts its own thread, and never forks
     one later (it does not replace a worker that dies: the pool is then broken).
     """
+    # Python's threads only: a native library's own, OpenBLAS's (numpy, imported with kg),
+    # shut down around a fork by its pthread_atfork handlers, as for fork_job.
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return None
     for stream in (sys.stdout, sys.stderr):  # else what waits in their buffers is written twice
