@@ -80,7 +80,10 @@ def fork_pool(count: int) -> ProcessPoolExecutor | None:
                                    initializer=_start_worker, initargs=(os.getpid(),))
     except (OSError, ImportError, NotImplementedError, ValueError):
         return None
-    if submit(pool, _nothing) is None:  # the workers are forked here
+    with warnings.catch_warnings():  # Python 3.12+ counts OpenBLAS's thread too; see above
+        warnings.simplefilter("ignore", DeprecationWarning)
+        forked = submit(pool, _nothing)  # the workers are forked here
+    if forked is None:
         stop_pool(pool, at_once=True)
         return None
     return pool
