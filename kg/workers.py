@@ -80,9 +80,20 @@ def fork_pool(count: int) -> ProcessPoolExecutor | None:
                                    initializer=_start_worker, initargs=(os.getpid(),))
     except (OSError, ImportError, NotImplementedError, ValueError):
         return None
-    with warnings.catch_warnings():  # Python 3.12+ counts OpenBLAS's thread too; see above
-        warnings.simplefilter("ignore", DeprecationWarning)
-        forked = submit(pool, _nothing)  # the workers are forked here
+    # Ctrl-C held back while forking: in the fork's handlers (os.register_at_fork: logging's,
+    # threading's) its KeyboardInterrupt is printed and dropped, and the build would go on; in
+    # a worker it would be a traceback before the worker ignores it (_start_worker).
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with warnings.catch_warnings():  # Python 3.12+ counts OpenBLAS's thread too; see above
+            warnings.simplefilter("ignore", DeprecationWarning)
+            forked = submit(pool, _nothing)  # the workers are forked here
+    finally:
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C meanwhile is raised here
+        except KeyboardInterrupt:
+            stop_pool(pool, at_once=True)
+            raise
     if forked is None:
         stop_pool(pool, at_once=True)
         return None
@@ -171,6 +182,7 @@ def stop_pool(pool: ProcessPoolExecutor, at_once: bool = False) -> None:
 
 def _start_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while forked: see fork_pool
     threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="kg-parent-watch").start()
 
 

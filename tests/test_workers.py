@@ -124,6 +124,39 @@ def test_a_pool_is_not_forked_from_a_process_with_a_thread():
         thread.join()
 
 
+FORK_CTRL_C_SCRIPT = """
+import multiprocessing, os, signal
+from kg.workers import fork_pool
+
+if __name__ == "__main__":
+    ctrl_c = lambda: os.kill(os.getpid(), signal.SIGINT)
+    os.register_at_fork(after_in_parent=ctrl_c, after_in_child=ctrl_c)  # Ctrl-C mid-fork
+    try:
+        fork_pool(2)
+        print("not interrupted", flush=True)
+    except KeyboardInterrupt:
+        print("interrupted", len(multiprocessing.active_children()), flush=True)
+"""
+
+
+def test_ctrl_c_while_the_pool_forks_interrupts_the_build_and_no_worker_says_so(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    # Raised in a fork's handlers, KeyboardInterrupt is printed and dropped: the build went on.
+    script = tmp_path / "ctrl_c.py"
+    script.write_text(FORK_CTRL_C_SCRIPT, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=50,
+                         start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    assert run.stdout.split() == ["interrupted", "0"], run.stderr  # and its workers stopped
+    assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr, run.stderr
+
+
 FORK_POOL_KILL_SCRIPT = """
 import os, signal, time
 from kg.workers import fork_pool
