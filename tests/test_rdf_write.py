@@ -200,14 +200,17 @@ CTRL_C_SCRIPT = """
 import os, signal, sys, threading, time
 from pathlib import Path
 from kg.exporters.rdf_write import Conversions
+from kg.workers import fork_pool
 
 if __name__ == "__main__":
     folder = Path(sys.argv[1])
     (folder / "g.nt").write_bytes(b'<https://e.org/a> <https://e.org/p> "x" .\\n')
+    pool = fork_pool(2) if sys.argv[2] == "forked" else None  # as kg build's, before any thread
+    assert pool is not None or sys.argv[2] != "forked"
     threading.Timer(1.0, lambda: os.killpg(0, signal.SIGINT)).start()  # Ctrl-C on a terminal
     started = time.monotonic()
     try:
-        with Conversions(parallel_bytes=0, workers=2) as jobs:
+        with Conversions(parallel_bytes=0, workers=2, pool=pool) as jobs:
             jobs.add(folder / "g.nt", folder / "g.ttl", "ttl", {})
             jobs.after(folder / "g.ttl", time.sleep, 60)  # a long job in a worker
             jobs.wait()
@@ -216,7 +219,8 @@ if __name__ == "__main__":
 """
 
 
-def test_ctrl_c_stops_the_workers_at_once_and_quietly(tmp_path):
+@pytest.mark.parametrize("pool", ["its own", "forked"])
+def test_ctrl_c_stops_the_workers_at_once_and_quietly(tmp_path, pool):
     import os
     import signal
     import subprocess
@@ -226,8 +230,8 @@ def test_ctrl_c_stops_the_workers_at_once_and_quietly(tmp_path):
     script.write_text(CTRL_C_SCRIPT, encoding="utf-8")
     # A session of its own, so the signal reaches the script's workers and not the tests;
     # SIGINT back to its default in case the test runner was started with it ignored.
-    run = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True,
-                         timeout=50, start_new_session=True,
+    run = subprocess.run([sys.executable, str(script), str(tmp_path), pool], capture_output=True,
+                         text=True, timeout=50, start_new_session=True,
                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
     assert run.stdout.startswith("interrupted after"), run.stderr
@@ -239,11 +243,14 @@ KILL_SCRIPT = """
 import os, signal, sys, time
 from pathlib import Path
 from kg.exporters.rdf_write import Conversions
+from kg.workers import fork_pool
 
 if __name__ == "__main__":
     folder = Path(sys.argv[1])
     (folder / "g.nt").write_bytes(b'<https://e.org/a> <https://e.org/p> "x" .\\\\n')
-    jobs = Conversions(parallel_bytes=0, workers=2)
+    pool = fork_pool(2) if sys.argv[2] == "forked" else None
+    assert pool is not None or sys.argv[2] != "forked"
+    jobs = Conversions(parallel_bytes=0, workers=2, pool=pool)
     jobs.add(folder / "g.nt", folder / "g.ttl", "ttl", {})
     jobs.after(folder / "g.ttl", time.sleep, 60)
     time.sleep(1.5)
@@ -252,7 +259,8 @@ if __name__ == "__main__":
 """
 
 
-def test_workers_end_with_a_killed_build(tmp_path):
+@pytest.mark.parametrize("pool", ["its own", "forked"])
+def test_workers_end_with_a_killed_build(tmp_path, pool):
     import os
     import subprocess
     import sys
@@ -260,8 +268,8 @@ def test_workers_end_with_a_killed_build(tmp_path):
 
     script = tmp_path / "killed.py"
     script.write_text(KILL_SCRIPT, encoding="utf-8")
-    run = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True,
-                         timeout=50, start_new_session=True,
+    run = subprocess.run([sys.executable, str(script), str(tmp_path), pool], capture_output=True,
+                         text=True, timeout=50, start_new_session=True,
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
     workers = [int(pid) for pid in run.stdout.split()]
     assert workers, run.stderr  # the pool starts workers as jobs come: one or two
@@ -300,3 +308,41 @@ def test_a_pool_that_cannot_start_workers_leaves_the_work_here(tmp_path, monkeyp
     parallel = replace(DEFAULT, export=ExportConfig(parallel_bytes=0, workers=2))
     written, reports = write_all(astronomy(), tmp_path, ["rdf", "skos"], parallel, validate=True)
     assert {name: (tmp_path / name).read_bytes() for name in written} == rendered("astronomy")
+
+
+def test_a_caller_s_pool_does_the_work_and_is_left_running(tmp_path):
+    from kg.workers import start_pool, stop_pool
+
+    pool = start_pool(2)
+    if pool is None:
+        pytest.skip("no worker processes on this system")
+    try:
+        parallel = replace(DEFAULT, export=ExportConfig(parallel_bytes=0, workers=2))
+        written, reports = write_all(astronomy(), tmp_path, ["rdf", "skos"], parallel, validate=True,
+                                     pool=pool)
+        assert {name: (tmp_path / name).read_bytes() for name in written} == rendered("astronomy")
+        assert all(r.ok for r in reports)
+        assert pool.submit(sum, [1, 2]).result(timeout=60) == 3  # still the caller's to use
+    finally:
+        stop_pool(pool)
+
+
+def test_a_caller_s_pool_is_stopped_at_once_on_a_failure(tmp_path):
+    from kg.exporters.rdf_write import Conversions
+    from kg.workers import start_pool, stop_pool
+
+    pool = start_pool(2)
+    if pool is None:
+        pytest.skip("no worker processes on this system")
+    try:
+        (tmp_path / "g.nt").write_bytes(b'<https://e.org/a> <https://e.org/p> "x" .\n')
+        with Conversions(parallel_bytes=0, workers=2, pool=pool) as jobs:
+            jobs.add(tmp_path / "g.nt", tmp_path / "g.ttl", "ttl", {})
+            jobs.after(tmp_path / "g.ttl", int, "x")
+            with pytest.raises(ValueError):
+                jobs.wait()
+        assert (tmp_path / "g.ttl").read_bytes()  # written by the caller's workers
+        with pytest.raises(RuntimeError, match="shutdown"):  # the build is ending: no more work
+            pool.submit(sum, [1, 2])
+    finally:
+        stop_pool(pool, at_once=True)  # as the caller's own cleanup would: harmless again

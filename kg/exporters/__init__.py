@@ -10,7 +10,7 @@ bytes of each file for callers that want them in memory (tests, small graphs).
 from __future__ import annotations
 
 import tempfile
-from concurrent.futures import Future
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -64,12 +64,15 @@ def _chosen(names: list[str] | None) -> list[Exporter]:
 
 
 def write_all(kg: KnowledgeGraph, folder: Path, names: list[str] | None = None,
-              config: Config = DEFAULT, validate: bool = False) -> tuple[list[str], list[Report]]:
+              config: Config = DEFAULT, validate: bool = False,
+              pool: ProcessPoolExecutor | None = None) -> tuple[list[str], list[Report]]:
     """Every chosen exporter's files, written into `folder`: their names, and with `validate`
     the reports of kg.validate.check_written on each Turtle file.
 
     Each check starts as soon as its file is written, in a worker when a worker writes it,
-    so a large build checks its SKOS profile while the explorer renders.
+    so a large build checks its SKOS profile while the explorer renders. The workers are
+    `pool`'s, a caller's pool of config.export.workers workers left running (`kg build`
+    forks one for the whole build), else a pool started here when there is enough to do.
     """
     exporters = _chosen(names)
     check_name(kg.scheme.name)  # every file is named from it: it must not climb out of `folder`
@@ -82,12 +85,12 @@ def write_all(kg: KnowledgeGraph, folder: Path, names: list[str] | None = None,
     from kg.exporters.skos import forget_profile  # loaded by _chosen with the exporters
 
     try:
-        with without_gc_pauses(), Conversions(config.export.parallel_bytes,
-                                              config.export.workers) as conversions:
+        with without_gc_pauses(), Conversions(config.export.parallel_bytes, config.export.workers,
+                                              pool=pool) as conversions:
             forked = {exporter.name: conversions.fork(_write_alone, exporter, kg, folder)
                       for exporter in exporters if large and exporter.alone}
             if large:
-                conversions.start()  # after forking: the child gets no copy of the pool's threads
+                conversions.start()  # after forking: the child gets no copy of a new pool's threads
             for exporter in exporters:
                 if forked.get(exporter.name) is not None:
                     continue
@@ -116,15 +119,16 @@ def _write_alone(exporter: Exporter, kg: KnowledgeGraph, folder: Path) -> list[s
 
 
 def export(kg: KnowledgeGraph, out_dir: Path, names: list[str] | None = None,
-           config: Config = DEFAULT, validate: bool = False) -> tuple[list[Path], list[Report]]:
+           config: Config = DEFAULT, validate: bool = False,
+           pool: ProcessPoolExecutor | None = None) -> tuple[list[Path], list[Report]]:
     """Write all chosen exports into `out_dir`, all or none (kg.atomic); with `validate`, the
-    reports of checking them (kg.validate.check_written)."""
+    reports of checking them (kg.validate.check_written). `pool`: as for `write_all`."""
     _chosen(names)  # an unknown name fails before anything is touched
     check_name(kg.scheme.name)  # and so does a name that would climb out of the folder
     reports: list[Report] = []
 
     def write(staging: Path) -> list[str]:
-        written, checked = write_all(kg, staging, names, config, validate)
+        written, checked = write_all(kg, staging, names, config, validate, pool)
         reports.extend(checked)
         return written
 

@@ -249,12 +249,18 @@ class Conversions:
 
     Workers (kg.workers) cost a fraction of a second to start, so files smaller than
     `parallel_bytes` are converted in this process.
+
+    `pool`, a caller's running pool of `workers` workers (`kg build` forks one for the whole
+    build), is used where one would be started, and left running when the work is done; on a
+    failure or Ctrl-C it is stopped at once all the same, as the build is ending.
     """
 
-    def __init__(self, parallel_bytes: int, workers: int = 1, start_now: bool = False):
+    def __init__(self, parallel_bytes: int, workers: int = 1, start_now: bool = False,
+                 pool: ProcessPoolExecutor | None = None):
         self.parallel_bytes = parallel_bytes
         self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
+        self.given = pool
+        self.pool: ProcessPoolExecutor | None = None  # in use: `given` or one started here
         self.pending: list[Future] = []
         self.producing: dict[Path, Future] = {}
         self.forked: list[Future] = []
@@ -265,13 +271,14 @@ class Conversions:
     def start(self) -> None:
         """Start the workers now: they take a few tenths of a second to start, so let them do
         it while the first file is written rather than after."""
-        if self.workers > 1 and self._started():
+        if self.workers > 1 and self._started() and self.pool is not self.given:
             for _ in range(self.workers):
                 submit(self.pool, _ready)
 
     def fork(self, job: Callable, *args) -> Future | None:
         """Run `job(*args)`, which needs the whole graph, in a forked child (kg.workers.fork_job);
-        None where there is none to be had. Before `start`: no thread of the pool is copied."""
+        None where there is none to be had. Before `start`: no thread of a pool started here is
+        copied (a caller's pool runs its threads already, which fork_job allows for)."""
         future = fork_job(job, *args) if self.workers > 1 else None
         if future is not None:
             self.forked.append(future)
@@ -339,7 +346,7 @@ class Conversions:
         """A pool, or False where the system cannot give one (no /dev/shm for its semaphores,
         process limits): the work is then done in this process, only slower."""
         if self.pool is None:
-            self.pool = start_pool(self.workers)
+            self.pool = self.given if self.given is not None else start_pool(self.workers)
             if self.pool is None:
                 self.workers = 1
                 return False
@@ -395,9 +402,9 @@ class Conversions:
         if failed:  # on Ctrl-C or an error the staging folder is going away: stop at once
             for future in self.forked:
                 stop_forked(future)
-        if self.pool is not None:
+        if self.pool is not None and (self.pool is not self.given or failed):
             stop_pool(self.pool, at_once=failed)
-            self.pool = None
+        self.pool = None
         self.pending, self.producing, self.forked = [], {}, []
         for path in self.temporary:
             path.unlink(missing_ok=True)
