@@ -198,23 +198,32 @@ def fork_job(job: Callable, *args) -> Future | None:
     if not hasattr(os, "fork"):
         return None
     reading, writing = os.pipe()
+    # Ctrl-C is held back over the fork (see fork_pool): raised in the fork's handlers it
+    # would be printed and dropped; it is raised here after, and the child ignores it.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         with warnings.catch_warnings():  # Python 3.12+ warns of forking with threads; see above
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
     except OSError:  # a process limit
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         os.close(reading)
         os.close(writing)
         return None
     if pid == 0:
         os.close(reading)
-        _run_child(writing, job, args)  # does not return
+        _run_child(writing, job, args, held)  # does not return
     os.close(writing)
     future: Future = Future()
     future.set_running_or_notify_cancel()
     future.pid = pid  # type: ignore[attr-defined]  # for stop_forked
     threading.Thread(target=_collect, args=(pid, reading, future), daemon=True,
                      name="kg-forked-job").start()
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C meanwhile is raised here
+    except KeyboardInterrupt:
+        stop_forked(future)
+        raise
     return future
 
 
@@ -226,10 +235,11 @@ def stop_forked(future: Future) -> None:
         pass
 
 
-def _run_child(writing: int, job: Callable, args: tuple) -> None:
+def _run_child(writing: int, job: Callable, args: tuple, mask: set) -> None:
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
         try:
             outcome = (True, job(*args))

@@ -175,6 +175,41 @@ def test_ctrl_c_while_the_pool_forks_interrupts_the_build_and_no_worker_says_so(
     assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr, run.stderr
 
 
+FORK_JOB_CTRL_C_SCRIPT = """
+import os, signal, time
+from kg.workers import fork_job
+
+if __name__ == "__main__":
+    ctrl_c = lambda: os.kill(os.getpid(), signal.SIGINT)
+    os.register_at_fork(after_in_parent=ctrl_c, after_in_child=ctrl_c)  # Ctrl-C mid-fork
+    try:
+        fork_job(time.sleep, 60)
+        print("not interrupted", flush=True)
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+"""
+
+
+def test_ctrl_c_while_a_job_forks_interrupts_the_build_and_the_child_ends(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = tmp_path / "ctrl_c_job.py"
+    script.write_text(FORK_JOB_CTRL_C_SCRIPT, encoding="utf-8")
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=50,
+                         start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    assert run.stdout.split() == ["interrupted"], run.stderr
+    assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr, run.stderr
+    assert time.monotonic() - started < 30  # the 60 s child was stopped, not waited for
+
+
 FORK_POOL_KILL_SCRIPT = """
 import os, signal, time
 from kg.workers import fork_pool
