@@ -111,6 +111,32 @@ def test_a_forked_explorer_writes_the_bytes_of_one_written_here(tmp_path):
     assert {name: (tmp_path / name).read_bytes() for name in written} == expected
 
 
+def _dies_when_forked(kg, folder, conversions):
+    import os
+
+    from kg.exporters.skos import write
+
+    if conversions is None:  # in the forked child: killed halfway through its N-Triples
+        (folder / f"{kg.scheme.name}.skos.nt").write_bytes(b'<https://e.org/a> <https://e.org/p> "x')
+        os._exit(9)
+    return write(kg, folder, conversions)
+
+
+def test_a_forked_profile_writer_that_dies_ends_the_build_at_once(tmp_path, monkeypatch):
+    import time
+
+    from kg.errors import KgError
+    from kg.exporters import EXPORTERS
+
+    # the workers converting its N-Triples as they grow must not wait for them for ever
+    monkeypatch.setitem(EXPORTERS, "skos", replace(EXPORTERS["skos"], write=_dies_when_forked))
+    forking = replace(DEFAULT, export=ExportConfig(parallel_bytes=0, workers=2, start_workers_concepts=0))
+    started = time.monotonic()
+    with pytest.raises(KgError, match="--jobs 1"):
+        write_all(astronomy(), tmp_path, ["skos", "rdf"], forking, validate=True)
+    assert time.monotonic() - started < 30
+
+
 def test_a_forked_exporter_s_error_is_raised_here(tmp_path, monkeypatch):
     from kg.errors import InputError
     from kg.exporters import EXPORTERS, Exporter

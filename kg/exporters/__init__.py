@@ -33,6 +33,11 @@ class Exporter:
     # Writes from the graph alone, with no conversions (given None): a large build runs it in
     # a forked child (kg.workers.fork_job) while this process writes the others.
     alone: bool = False
+    # Work it shares with the other exporters, done here before forking so that both have it.
+    prepare: Callable[[KnowledgeGraph], None] | None = None
+    # With `alone`: what this process does meanwhile with the child's files (converting them
+    # as they grow); the names of the files it makes. Forked only when there are workers.
+    beside: Callable[[KnowledgeGraph, Path, Conversions], list[str]] | None = None
 
 
 EXPORTERS: dict[str, Exporter] = {}
@@ -87,26 +92,40 @@ def write_all(kg: KnowledgeGraph, folder: Path, names: list[str] | None = None,
     try:
         with without_gc_pauses(), Conversions(config.export.parallel_bytes, config.export.workers,
                                               pool=pool) as conversions:
-            forked = {exporter.name: conversions.fork(_write_alone, exporter, kg, folder)
-                      for exporter in exporters if large and exporter.alone}
             if large:
-                conversions.start()  # after forking: the child gets no copy of a new pool's threads
+                conversions.start()
+            forked: dict[str, Future] = {}
+            for exporter in exporters if large else ():
+                if exporter.alone and (exporter.beside is None or conversions.pool is not None):
+                    if exporter.prepare is not None:
+                        exporter.prepare(kg)
+                    future = conversions.fork(_write_alone, exporter, kg, folder)
+                    if future is not None:
+                        forked[exporter.name] = future
+                        if exporter.beside is not None:
+                            new = exporter.beside(kg, folder, conversions)
+                            written += new
+                            checks += _checks(new, folder, conversions, config, validate, profile_written)
             for exporter in exporters:
-                if forked.get(exporter.name) is not None:
-                    continue
-                new = exporter.write(kg, folder, conversions)
-                written += new
-                for name in sorted(n for n in new if n.endswith(".ttl")) if validate else ():
-                    profile = name.endswith(".skos.ttl") or not profile_written
-                    checks.append(conversions.after(
-                        folder / name, check_written, folder / name, profile,
-                        config.validation.build_library_triples, config.validation.build_full_graph_bytes))
+                if exporter.name not in forked:
+                    new = exporter.write(kg, folder, conversions)
+                    written += new
+                    checks += _checks(new, folder, conversions, config, validate, profile_written)
             conversions.wait()  # raises the first failure, a forked exporter's too
-            written += [name for future in forked.values() if future is not None for name in future.result()]
+            written += [name for future in forked.values() for name in future.result()]
     finally:
         forget_profile()  # the cached profile would keep this graph alive
     reports = sorted((check.result() for check in checks), key=lambda report: report.file)
     return sorted(set(written)), reports
+
+
+def _checks(names: list[str], folder: Path, conversions: Conversions, config: Config, validate: bool,
+            profile_written: bool) -> list[Future]:
+    """kg.validate.check_written on each Turtle file of `names`, once it is written."""
+    return [conversions.after(folder / name, check_written, folder / name,
+                              name.endswith(".skos.ttl") or not profile_written,
+                              config.validation.build_library_triples, config.validation.build_full_graph_bytes)
+            for name in sorted(n for n in names if n.endswith(".ttl"))] if validate else []
 
 
 def _write_alone(exporter: Exporter, kg: KnowledgeGraph, folder: Path) -> list[str]:

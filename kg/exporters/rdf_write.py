@@ -277,8 +277,8 @@ class Conversions:
 
     def fork(self, job: Callable, *args) -> Future | None:
         """Run `job(*args)`, which needs the whole graph, in a forked child (kg.workers.fork_job);
-        None where there is none to be had. Before `start`: no thread of a pool started here is
-        copied (a caller's pool runs its threads already, which fork_job allows for)."""
+        None where there is none to be had. The pool's threads may run meanwhile: the child
+        touches nothing they hold (see kg.workers)."""
         future = fork_job(job, *args) if self.workers > 1 else None
         if future is not None:
             self.forked.append(future)
@@ -310,7 +310,7 @@ class Conversions:
         7 s). Otherwise as `add` after writing.
         """
         streamed: list[tuple[Path, str]] = []
-        written = source.with_name(source.name + ".written")
+        written = _marker(source)
         with open(source, "wb") as out:
             if self.pool is not None:
                 streamed = [(target, extension) for target, extension in targets
@@ -325,6 +325,21 @@ class Conversions:
         for target, extension in targets:
             if (target, extension) not in streamed:
                 self.add(source, target, extension, prefixes)
+
+    def convert_elsewhere(self, source: Path, targets: list[tuple[Path, str]],
+                          prefixes: dict[str, str]) -> None:
+        """Have the workers convert `source`, which a forked child is writing (Exporter.beside),
+        into each (target, extension) as it grows; the child makes its `.written` marker
+        (`mark_written`). Needs the workers: an exporter runs alone only when they are there."""
+        if self.pool is None:
+            raise KgError("no worker to convert a file written in a forked child",
+                          hint="run again with --jobs 1")
+        source.touch()  # the readers open it now; the child's writing keeps the same file
+        self.temporary.append(_marker(source))
+        for target, extension in targets:
+            if not self._produce(target, convert_growing, source, _marker(source), target, extension,
+                                 prefixes):
+                raise KgError("a worker could not take a conversion", hint="run again with --jobs 1")
 
     def _sync_soon(self, path: Path) -> None:
         """Sync a file written here to disk in a thread (fsync lets go of the interpreter), so
@@ -415,6 +430,16 @@ class Conversions:
 
     def __exit__(self, kind, error, trace) -> None:
         self.close(failed=kind is not None)
+
+
+def _marker(source: Path) -> Path:
+    """The file that says `source` is whole (see _Growing)."""
+    return source.with_name(source.name + ".written")
+
+
+def mark_written(source: Path) -> None:
+    """Say that `source`, which workers may be converting as it grows, is whole."""
+    _marker(source).touch()
 
 
 def _ready() -> None:

@@ -24,7 +24,7 @@ from kg.exporters.rdf_terms import (
     RDF_TYPE, concept_iri, date_time, dct, iri, is_safe_iri, lang_text, ns, plain, scheme_iri, skos,
     source_iri, statement,
 )
-from kg.exporters.rdf_write import Conversions, Group, write_ntriples
+from kg.exporters.rdf_write import Conversions, Group, mark_written, write_ntriples
 from kg.exporters.skos_labels import Labels, export_labels, tidy
 from kg.model import BROADER, METRIC_OF, SYNONYM, KnowledgeGraph
 from kg.validate.hierarchy import Ancestors, acyclic
@@ -108,6 +108,13 @@ def concept_groups(kg: KnowledgeGraph, links: ConceptLinks,
     (the full graph's relations and flags)."""
     for node, key, lines in _concept_lines(kg, links):
         yield node, lines + more(key) if more is not None else lines
+
+
+def make_profile(kg: KnowledgeGraph) -> None:
+    """Make the profile both RDF exporters write (links, labels, concept lines) now: a child
+    forked afterwards to write the SKOS profile starts with it, as this process does the full
+    graph, instead of both making it."""
+    _concept_lines(kg, _profile_of(kg).links)
 
 
 def _concept_lines(kg: KnowledgeGraph, links: ConceptLinks) -> list[tuple[str, str, list[str]]]:
@@ -195,15 +202,35 @@ def prefixes_for(kg: KnowledgeGraph) -> dict[str, str]:
     return {"": kg.scheme.base_iri, **PREFIXES}
 
 
-def write(kg: KnowledgeGraph, folder: Path, conversions: Conversions) -> list[str]:
-    """NAME.skos.nt straight from the groups, and the other syntaxes converted from it."""
+def write(kg: KnowledgeGraph, folder: Path, conversions: Conversions | None) -> list[str]:
+    """NAME.skos.nt straight from the groups, and the other syntaxes converted from it. Given
+    no conversions (a forked child, Exporter.alone), only NAME.skos.nt, marked whole once
+    written: the parent's workers convert it meanwhile (`beside`)."""
     stem = f"{kg.scheme.name}.skos"
     ntriples = folder / f"{stem}.nt"
+    if conversions is None:
+        with open(ntriples, "wb") as out:
+            write_ntriples(skos_groups(kg), out)
+        mark_written(ntriples)
+        return [ntriples.name]
     conversions.write_and_convert(
-        ntriples, lambda out: write_ntriples(skos_groups(kg), out),
-        [(folder / f"{stem}.{extension}", extension) for extension in SKOS_EXTENSIONS if extension != "nt"],
-        prefixes_for(kg))
+        ntriples, lambda out: write_ntriples(skos_groups(kg), out), _converted(folder, stem), prefixes_for(kg))
     return [f"{stem}.{extension}" for extension in SKOS_EXTENSIONS]
 
 
-register(Exporter("skos", "the SKOS import profile (NAME.skos.ttl, .nt, .rdf, .jsonld)", write))
+def beside(kg: KnowledgeGraph, folder: Path, conversions: Conversions) -> list[str]:
+    """What this process does while a forked child writes NAME.skos.nt: convert it as it grows."""
+    stem = f"{kg.scheme.name}.skos"
+    targets = _converted(folder, stem)
+    conversions.convert_elsewhere(folder / f"{stem}.nt", targets, prefixes_for(kg))
+    return [target.name for target, _ in targets]
+
+
+def _converted(folder: Path, stem: str) -> list[tuple[Path, str]]:
+    return [(folder / f"{stem}.{extension}", extension) for extension in SKOS_EXTENSIONS if extension != "nt"]
+
+
+# alone: a large build writes the N-Triples in a forked child, so that this process starts on
+# the full graph at once, and converts them here (`beside`) as they grow
+register(Exporter("skos", "the SKOS import profile (NAME.skos.ttl, .nt, .rdf, .jsonld)", write, alone=True,
+                  prepare=make_profile, beside=beside))
