@@ -85,7 +85,7 @@ def _pss_kb(pid: int) -> int:
 
 
 class _TreeMemory(threading.Thread):
-    """Samples the build's process tree every 50 ms: with worker processes and forked children,
+    """Samples the build's process tree every 250 ms: with worker processes and forked children,
     the largest single process (what rusage reports) understates what the build needs, and a
     sum of resident sizes overstates it (a forked child shares its parent's pages)."""
 
@@ -96,7 +96,9 @@ class _TreeMemory(threading.Thread):
     def run(self) -> None:
         while self.running:
             self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
-            time.sleep(0.05)
+            # reading a gigabyte process's smaps_rollup takes the kernel about 4 ms: sampled
+            # every 50 ms, five processes cost the build a fifth of a core
+            time.sleep(0.25)
 
 
 def _run_build(folder: Path, out: Path) -> dict:
@@ -178,7 +180,7 @@ def _write(rows: list[dict], path: Path) -> None:
         "Each size is built several times (`--runs`); the table gives the median run, its stages",
         "and memory, and the range of the wall times.",
         "Peak memory: the resident size of the largest process (rusage), and the proportional set",
-        "size (Pss) of all the build's processes together, sampled every 50 ms: a page a forked",
+        "size (Pss) of all the build's processes together, sampled every 250 ms: a page a forked",
         "child shares with its parent counts once between them, as the machine holds it once.",
         "Stage columns are seconds.",
         "",
