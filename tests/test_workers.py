@@ -12,6 +12,32 @@ import pytest
 from kg.workers import start_pool, stop_pool
 
 
+def _run_script(tmp_path, text: str, ctrl_c: bool = False):
+    """Run `text` as a script in a session of its own (a killed or interrupted one must not
+    reach the tests), with this checkout importable; with `ctrl_c`, SIGINT at its default."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "script.py"
+    script.write_text(text, encoding="utf-8")
+    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=50,
+                          start_new_session=True,
+                          preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) if ctrl_c else None,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+
+
+def _all_end(pids: list[int], within: float = 10) -> bool:
+    from pathlib import Path
+
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in pids):
+        time.sleep(0.2)
+    return not any(Path(f"/proc/{pid}").exists() for pid in pids)
+
+
 def test_a_pool_runs_work_and_stops_at_once_when_asked():
     pool = start_pool(1)
     assert pool is not None
@@ -58,21 +84,9 @@ if __name__ == "__main__":
 
 
 def test_a_forked_job_ends_with_a_killed_build(tmp_path):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    script = tmp_path / "killed.py"
-    script.write_text(FORK_KILL_SCRIPT, encoding="utf-8")
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=50,
-                         start_new_session=True,
-                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    run = _run_script(tmp_path, FORK_KILL_SCRIPT)
     child = int(run.stdout.split()[0])
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and Path(f"/proc/{child}").exists():
-        time.sleep(0.2)
-    assert not Path(f"/proc/{child}").exists()
+    assert _all_end([child])
 
 
 class _Unreadable(Exception):
@@ -113,16 +127,8 @@ if __name__ == "__main__":
 
 
 def test_a_forked_pool_starts_every_worker_at_once_with_what_was_imported(tmp_path):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     # A process of its own: fork_pool declines in one with threads, as a test runner's may be.
-    script = tmp_path / "forked.py"
-    script.write_text(FORK_POOL_SCRIPT, encoding="utf-8")
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=50,
-                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    run = _run_script(tmp_path, FORK_POOL_SCRIPT)
     assert run.stdout.split() == ["2", "True", "True"], run.stderr
     assert run.returncode == 0 and "Traceback" not in run.stderr
 
@@ -158,19 +164,8 @@ if __name__ == "__main__":
 
 
 def test_ctrl_c_while_the_pool_forks_interrupts_the_build_and_no_worker_says_so(tmp_path):
-    import os
-    import signal
-    import subprocess
-    import sys
-    from pathlib import Path
-
     # Raised in a fork's handlers, KeyboardInterrupt is printed and dropped: the build went on.
-    script = tmp_path / "ctrl_c.py"
-    script.write_text(FORK_CTRL_C_SCRIPT, encoding="utf-8")
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=50,
-                         start_new_session=True,
-                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    run = _run_script(tmp_path, FORK_CTRL_C_SCRIPT, ctrl_c=True)
     assert run.stdout.split() == ["interrupted", "0"], run.stderr  # and its workers stopped
     assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr, run.stderr
 
@@ -191,20 +186,8 @@ if __name__ == "__main__":
 
 
 def test_ctrl_c_while_a_job_forks_interrupts_the_build_and_the_child_ends(tmp_path):
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
-    script = tmp_path / "ctrl_c_job.py"
-    script.write_text(FORK_JOB_CTRL_C_SCRIPT, encoding="utf-8")
     started = time.monotonic()
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=50,
-                         start_new_session=True,
-                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    run = _run_script(tmp_path, FORK_JOB_CTRL_C_SCRIPT, ctrl_c=True)
     assert run.stdout.split() == ["interrupted"], run.stderr
     assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr, run.stderr
     assert time.monotonic() - started < 30  # the 60 s child was stopped, not waited for
@@ -225,22 +208,10 @@ if __name__ == "__main__":
 
 
 def test_a_forked_pool_ends_with_a_killed_build(tmp_path):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    script = tmp_path / "killed.py"
-    script.write_text(FORK_POOL_KILL_SCRIPT, encoding="utf-8")
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=50,
-                         start_new_session=True,
-                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    run = _run_script(tmp_path, FORK_POOL_KILL_SCRIPT)
     workers = [int(pid) for pid in run.stdout.split()]
     assert len(workers) == 2, run.stderr
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
-        time.sleep(0.2)
-    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    assert _all_end(workers)
 
 
 def _span(seconds: float) -> tuple[float, float]:
