@@ -177,9 +177,16 @@ def test_writer_killed_mid_write_leaves_one_whole_set(tmp_path, mode):
     holds one whole set (swap) or at least only whole files (per-file fallback)."""
     out = tmp_path / "exports"
     sets = [{f"{name}.ttl": (letter * 1_500_000).encode() for name in "abc"} for letter in "AB"]
-    replace_files(sets[0], out)
+    # The kills fall at fractions and multiples of one write's time here: on a busy machine a
+    # write (three synced files) can take longer than fixed moments would leave it.
+    timings = []
+    for letter in (1, 0, 1, 0):
+        started = time.perf_counter()
+        replace_files(sets[letter], out)
+        timings.append(time.perf_counter() - started)
+    write = max(sorted(timings)[len(timings) // 2], 0.02)
     swaps, last = 0, sets[0]
-    for kill_after in [0.05, 0.09, 0.13, 0.17, 0.23, 0.29, 0.37, 0.43]:
+    for kill_after in [write * factor for factor in (0.3, 0.6, 0.9, 1.3, 1.8, 2.4, 3.2, 4.2)]:
         child = subprocess.Popen([PYTHON, "-c", _WRITER_LOOP, str(out), mode], cwd=ROOT,
                                  stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert child.stdout.readline().strip() == b"ready"
