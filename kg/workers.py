@@ -35,7 +35,8 @@ import threading
 import time
 import warnings
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import (BrokenExecutor, CancelledError, Executor, Future,
                                 ProcessPoolExecutor)
 from concurrent.futures.process import BrokenProcessPool
@@ -80,20 +81,12 @@ def fork_pool(count: int) -> ProcessPoolExecutor | None:
                                    initializer=_start_worker, initargs=(os.getpid(),))
     except (OSError, ImportError, NotImplementedError, ValueError):
         return None
-    # Ctrl-C held back while forking: in the fork's handlers (os.register_at_fork: logging's,
-    # threading's) its KeyboardInterrupt is printed and dropped, and the build would go on; in
-    # a worker it would be a traceback before the worker ignores it (_start_worker).
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        with warnings.catch_warnings():  # Python 3.12+ counts OpenBLAS's thread too; see above
-            warnings.simplefilter("ignore", DeprecationWarning)
+        with _forking():
             forked = submit(pool, _nothing)  # the workers are forked here
-    finally:
-        try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C meanwhile is raised here
-        except KeyboardInterrupt:
-            stop_pool(pool, at_once=True)
-            raise
+    except KeyboardInterrupt:
+        stop_pool(pool, at_once=True)
+        raise
     if forked is None:
         stop_pool(pool, at_once=True)
         return None
@@ -102,6 +95,23 @@ def fork_pool(count: int) -> ProcessPoolExecutor | None:
 
 def _nothing() -> None:
     pass
+
+
+@contextmanager
+def _forking() -> Iterator[set]:
+    """Around a fork: Ctrl-C held back, and raised on leaving. In the fork's handlers
+    (os.register_at_fork: logging's, threading's) its KeyboardInterrupt would be printed and
+    dropped, and the build would go on; in a child, a traceback before it ignores Ctrl-C.
+    Python 3.12+ warns of forking with threads, counting OpenBLAS's native one too (numpy,
+    imported with kg), which its pthread_atfork handlers make safe: not said. Gives the mask
+    to restore in the child."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            yield held
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C meanwhile is raised here
 
 
 class OneAtATime(Executor):
@@ -198,31 +208,26 @@ def fork_job(job: Callable, *args) -> Future | None:
     if not hasattr(os, "fork"):
         return None
     reading, writing = os.pipe()
-    # Ctrl-C is held back over the fork (see fork_pool): raised in the fork's handlers it
-    # would be printed and dropped; it is raised here after, and the child ignores it.
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    future: Future | None = None
     try:
-        with warnings.catch_warnings():  # Python 3.12+ warns of forking with threads; see above
-            warnings.simplefilter("ignore", DeprecationWarning)
+        with _forking() as held:
             pid = os.fork()
-    except OSError:  # a process limit
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            if pid == 0:
+                os.close(reading)
+                _run_child(writing, job, args, held)  # does not return
+            os.close(writing)
+            future = Future()
+            future.set_running_or_notify_cancel()
+            future.pid = pid  # type: ignore[attr-defined]  # for stop_forked
+            threading.Thread(target=_collect, args=(pid, reading, future), daemon=True,
+                             name="kg-forked-job").start()
+    except OSError:  # a process limit: no child
         os.close(reading)
         os.close(writing)
         return None
-    if pid == 0:
-        os.close(reading)
-        _run_child(writing, job, args, held)  # does not return
-    os.close(writing)
-    future: Future = Future()
-    future.set_running_or_notify_cancel()
-    future.pid = pid  # type: ignore[attr-defined]  # for stop_forked
-    threading.Thread(target=_collect, args=(pid, reading, future), daemon=True,
-                     name="kg-forked-job").start()
-    try:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C meanwhile is raised here
-    except KeyboardInterrupt:
-        stop_forked(future)
+    except KeyboardInterrupt:  # during the fork: the child just made is stopped too
+        if future is not None:
+            stop_forked(future)
         raise
     return future
 

@@ -92,20 +92,16 @@ def write_all(kg: KnowledgeGraph, folder: Path, names: list[str] | None = None,
     try:
         with without_gc_pauses(), Conversions(config.export.parallel_bytes, config.export.workers,
                                               pool=pool) as conversions:
+            forked: dict[str, Future] = {}
             if large:
                 conversions.start()
-            forked: dict[str, Future] = {}
-            for exporter in exporters if large else ():
-                if exporter.alone and (exporter.beside is None or conversions.pool is not None):
-                    if exporter.prepare is not None:
-                        exporter.prepare(kg)
-                    future = conversions.fork(_write_alone, exporter, kg, folder)
+                for exporter in exporters:
+                    future = _fork_alone(exporter, kg, folder, conversions)
                     if future is not None:
                         forked[exporter.name] = future
-                        if exporter.beside is not None:
-                            new = exporter.beside(kg, folder, conversions)
-                            written += new
-                            checks += _checks(new, folder, conversions, config, validate, profile_written)
+                        new = exporter.beside(kg, folder, conversions) if exporter.beside else []
+                        written += new
+                        checks += _checks(new, folder, conversions, config, validate, profile_written)
             for exporter in exporters:
                 if exporter.name not in forked:
                     new = exporter.write(kg, folder, conversions)
@@ -126,6 +122,17 @@ def _checks(names: list[str], folder: Path, conversions: Conversions, config: Co
                               name.endswith(".skos.ttl") or not profile_written,
                               config.validation.build_library_triples, config.validation.build_full_graph_bytes)
             for name in sorted(n for n in names if n.endswith(".ttl"))] if validate else []
+
+
+def _fork_alone(exporter: Exporter, kg: KnowledgeGraph, folder: Path,
+                conversions: Conversions) -> Future | None:
+    """Start an exporter that can run alone in a forked child, after its `prepare`; None where
+    it cannot (not alone, no child to be had, or no workers for what it leaves `beside`)."""
+    if not exporter.alone or (exporter.beside is not None and conversions.pool is None):
+        return None
+    if exporter.prepare is not None:
+        exporter.prepare(kg)
+    return conversions.fork(_write_alone, exporter, kg, folder)
 
 
 def _write_alone(exporter: Exporter, kg: KnowledgeGraph, folder: Path) -> list[str]:

@@ -304,7 +304,7 @@ class Conversions:
         """Write `source` (N-Triples or Turtle) with `write(out)` and convert it into each
         (target, extension).
 
-        With workers already running (a large graph, `start_now`), they convert the file
+        With workers already running (a large graph, `start`), they convert the file
         while it is written (`convert_growing`): the conversions end soon after the writing
         rather than starting after it (at 100,000 concepts the full graph's JSON-LD takes
         7 s). Otherwise as `add` after writing.
