@@ -372,3 +372,28 @@ def test_a_caller_s_pool_is_stopped_at_once_on_a_failure(tmp_path):
             pool.submit(sum, [1, 2])
     finally:
         stop_pool(pool, at_once=True)  # as the caller's own cleanup would: harmless again
+
+
+def test_a_child_that_needs_nothing_prepared_is_forked_before_the_others_are_prepared(tmp_path, monkeypatch):
+    # the explorer's child works on the second core while this process makes the SKOS profile
+    from kg.exporters import EXPORTERS
+    from kg.exporters.rdf_write import Conversions
+
+    events = []
+    fork = Conversions.fork
+
+    def recording_fork(self, job, exporter, *args):
+        events.append(f"fork {exporter.name}")
+        return fork(self, job, exporter, *args)
+
+    def recording_prepare(kg):
+        events.append("prepare skos")
+        prepare(kg)
+
+    prepare = EXPORTERS["skos"].prepare
+    monkeypatch.setattr(Conversions, "fork", recording_fork)
+    monkeypatch.setitem(EXPORTERS, "skos", replace(EXPORTERS["skos"], prepare=recording_prepare))
+    forking = replace(DEFAULT, export=ExportConfig(parallel_bytes=0, workers=2, start_workers_concepts=0))
+    written, _ = write_all(astronomy(), tmp_path, ["skos", "rdf", "html"], forking)
+    assert events == ["fork html", "prepare skos", "fork skos"]
+    assert f"{astronomy().scheme.name}.html" in written
