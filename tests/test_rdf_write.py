@@ -4,6 +4,7 @@ conversion, and conversions and checks in worker processes giving the bytes of i
 from __future__ import annotations
 
 import io
+import os
 import random
 from pathlib import Path
 from dataclasses import replace
@@ -116,7 +117,7 @@ def _dies_when_forked(kg, folder, conversions):
 
     from kg.exporters.skos import write
 
-    if conversions is None:  # in the forked child: killed halfway through its N-Triples
+    if conversions is None:  # in the forked child: killed cut through its N-Triples
         (folder / f"{kg.scheme.name}.skos.nt").write_bytes(b'<https://e.org/a> <https://e.org/p> "x')
         os._exit(9)
     return write(kg, folder, conversions)
@@ -186,7 +187,7 @@ def test_a_writer_that_fails_leaves_no_conversion_waiting(tmp_path):
 
     from kg.exporters.rdf_write import Conversions
 
-    def failing(out):
+    def failing(out, cut):
         out.write(b'<https://e.org/a> <https://e.org/p> "x" .\n')
         raise RuntimeError("exporter bug")
 
@@ -397,3 +398,87 @@ def test_a_child_that_needs_nothing_prepared_is_forked_before_the_others_are_pre
     written, _ = write_all(astronomy(), tmp_path, ["skos", "rdf", "html"], forking)
     assert events == ["fork html", "prepare skos", "fork skos"]
     assert f"{astronomy().scheme.name}.html" in written
+
+
+class _Boundaries:
+    """A stand-in for rdf_write.Cut that only records where the writer could have cut."""
+
+    def __init__(self):
+        self.offsets: list[int] = []
+
+    def passing(self, subjects, out):
+        out.flush()
+        self.offsets.append(out.tell())
+
+
+def test_json_ld_converted_in_two_parts_cut_anywhere_joins_into_the_whole(tmp_path, monkeypatch):
+    from kg.exporters import rdf, turtle
+    from kg.exporters.rdf_write import convert, convert_growing, join_json_ld
+    from kg.exporters.skos import prefixes_for
+
+    monkeypatch.setattr(turtle, "FLUSH_CHARS", 0)  # a possible cut after every statement
+    kg = astronomy()
+    terms = turtle.TurtleTerms(prefixes_for(kg))
+    source, written, marker = tmp_path / "g.ttl", tmp_path / "g.ttl.written", tmp_path / "g.ttl.cut"
+    boundaries = _Boundaries()
+    with open(source, "wb") as out:
+        turtle.write_turtle(rdf.full_groups(kg, terms), out, terms, boundaries)
+    written.touch()
+    convert(source, tmp_path / "whole.jsonld", "jsonld", {})
+    whole = (tmp_path / "whole.jsonld").read_bytes()
+    assert len(boundaries.offsets) > 20 and whole.count(b'{"@id"') > 20
+    for offset in boundaries.offsets:
+        marker.write_text(str(offset))
+        parts = [tmp_path / "part1", tmp_path / "part2"]
+        convert_growing(source, written, parts[0], "jsonld", {}, marker)
+        convert_growing(source, written, parts[1], "jsonld", {}, None, offset)
+        join_json_ld(parts, tmp_path / "joined.jsonld")
+        assert (tmp_path / "joined.jsonld").read_bytes() == whole, offset
+        assert not parts[1].exists()
+
+
+def test_the_first_part_of_a_growing_file_ends_at_the_cut_made_while_it_was_read(tmp_path):
+    import threading
+    import time
+
+    from kg.exporters.rdf_write import _Growing
+
+    path, written, marker = tmp_path / "g.nt", tmp_path / "g.nt.written", tmp_path / "g.nt.cut"
+    chunks = [b'<https://e.org/a> <https://e.org/p> "' + bytes([65 + n]) * 3000 + b'" .\n' for n in range(20)]
+    cut = sum(len(chunk) for chunk in chunks[:12])
+    path.write_bytes(b"")
+
+    def writer():
+        with open(path, "ab") as out:
+            for n, chunk in enumerate(chunks):
+                if n == 12:  # as Cut does: the marker, whole, before a byte past it is written
+                    staged = tmp_path / "staged"
+                    staged.write_text(str(cut))
+                    os.replace(staged, marker)
+                out.write(chunk)
+                out.flush()
+                time.sleep(0.005)
+        written.touch()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    with _Growing(path, written, until=marker) as first:
+        read = b"".join(iter(lambda: first.read(1000), b""))
+    thread.join()
+    assert read == b"".join(chunks[:12])
+    path.write_bytes(b"@prefix e: <https://e.org/> .\n" + b"".join(chunks))
+    with _Growing(path, written, start=cut + len(b"@prefix e: <https://e.org/> .\n")) as second:
+        assert second.read() == b"@prefix e: <https://e.org/> .\n"
+        assert b"".join(iter(second.read, b"")) == b"".join(chunks[12:])
+
+
+def test_workers_converting_the_full_graph_s_json_ld_in_two_parts_give_the_bytes_of_one(tmp_path, monkeypatch):
+    from kg.exporters import render_all, turtle
+
+    kg = astronomy()
+    alone = render_all(kg, ["rdf"])
+    monkeypatch.setattr(turtle, "FLUSH_CHARS", 0)  # a cut is possible after every statement
+    workers = replace(DEFAULT, export=ExportConfig(parallel_bytes=0, workers=2, start_workers_concepts=0))
+    written, _ = write_all(kg, tmp_path, ["rdf"], workers)
+    assert sorted(path.name for path in tmp_path.iterdir()) == written  # no part or marker left
+    assert {name: (tmp_path / name).read_bytes() for name in written} == alone

@@ -226,9 +226,12 @@ def write(kg: KnowledgeGraph, folder: Path, conversions: Conversions) -> list[st
     """NAME.ttl written here (kg.exporters.turtle), and NAME.jsonld converted from it."""
     prefixes = prefixes_for(kg)
     turtle = TurtleTerms(prefixes)
+    # its subjects: the concepts and the scheme, the sources, entries and evidence nodes
+    subjects = len(kg.concepts) + 1 + len(kg.sources) + len(kg.entries) + len(kg.edges)
     conversions.write_and_convert(
-        folder / f"{kg.scheme.name}.ttl", lambda out: write_turtle(full_groups(kg, turtle), out, turtle),
-        [(folder / f"{kg.scheme.name}.jsonld", "jsonld")], prefixes)
+        folder / f"{kg.scheme.name}.ttl",
+        lambda out, cut: write_turtle(full_groups(kg, turtle), out, turtle, cut),
+        [(folder / f"{kg.scheme.name}.jsonld", "jsonld")], prefixes, subjects)
     return [f"{kg.scheme.name}.{extension}" for extension in FULL_EXTENSIONS]
 
 

@@ -23,7 +23,9 @@ starting then.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -52,9 +54,9 @@ _TYPE_TERM = f"<{RDF_TYPE_IRI}>"
 FLUSH_CHARS = 1 << 20
 
 
-def write_ntriples(groups: Iterable[Group], out: BinaryIO) -> int:
+def write_ntriples(groups: Iterable[Group], out: BinaryIO, cut: Cut | None = None) -> int:
     """Write `groups`, sorted by subject term, as one sorted N-Triples document; returns the
-    number of triples. Equal subjects in a row are one group.
+    number of triples. Equal subjects in a row are one group. `cut`: see Cut.
 
     Sorting subjects by their term text and then lines within a subject orders the lines as
     sorting all of them would: two lines of different subjects first differ inside the
@@ -63,6 +65,7 @@ def write_ntriples(groups: Iterable[Group], out: BinaryIO) -> int:
     count = 0
     pending: list[str] = []
     size = 0
+    subjects = 0
     for _, content in by_subject(groups):
         if type(content) is str:
             count += content.count("\n")
@@ -71,9 +74,12 @@ def write_ntriples(groups: Iterable[Group], out: BinaryIO) -> int:
             content = "".join(content)
         pending.append(content)
         size += len(content)
+        subjects += 1
         if size > FLUSH_CHARS:
             out.write("".join(pending).replace(RDF_TYPE, _TYPE_TERM).encode("utf-8"))
             pending, size = [], 0
+            if cut is not None:
+                cut.passing(subjects, out)
     out.write("".join(pending).replace(RDF_TYPE, _TYPE_TERM).encode("utf-8"))
     return count
 
@@ -124,12 +130,73 @@ def convert(source: Path, target: Path, extension: str, prefixes: dict[str, str]
 
 
 def convert_growing(source: Path, written: Path, target: Path, extension: str,
-                    prefixes: dict[str, str]) -> None:
+                    prefixes: dict[str, str], until: Path | None = None, start: int = 0) -> None:
     """`convert` of a file still being written: read as it grows, to its end once `written`
-    exists (see `_Growing`)."""
-    with _Growing(source, written) as growing:
+    exists (see `_Growing`); or only its first part, up to the offset that `until` will hold
+    (if it is ever made), or only the part from offset `start` (see Cut)."""
+    with _Growing(source, written, until, start) as growing:
+        # a second part is copied into the first (join_json_ld): syncing it is wasted
         _serialize(parse(growing, format=_syntax_of(source), lenient=True), target, extension,
-                   prefixes)
+                   prefixes, sync=not start)
+
+
+class Cut:
+    """Where a file's writer cuts it in two, so that two workers convert its parts as it grows
+    and their JSON-LD is joined (`join_json_ld`).
+
+    At 100,000 concepts pyoxigraph takes longer to turn the full graph's Turtle into JSON-LD
+    (6-7 s of CPU) than kg takes to write it (5 s): one worker was still converting 2-3 s
+    after the Turtle was written, with the other core idle. With the second part handed to
+    another worker, both end soon after the writer. The cut falls between two statements, so
+    each part's JSON-LD holds the same objects, in the same order, as the whole's would.
+
+    The writer (write_turtle, write_ntriples) calls `passing` after each flush. Once it is
+    past `subjects` subjects, the file up to there is on disk: `start(offset)` hands the rest
+    to a second worker and, if one took it, the offset goes into the `marker` file, where the
+    first part's worker stops. Two thirds of the way: the first worker has had the file from
+    its start, the second only from the cut.
+    """
+
+    def __init__(self, subjects: int, marker: Path, start: Callable[[int], bool]):
+        self.subjects = subjects * 2 // 3
+        self.marker = marker
+        self.start = start
+        self.offset: int | None = None  # once cut
+
+    def passing(self, subjects: int, out: BinaryIO) -> None:
+        if self.offset is not None or subjects < self.subjects:
+            return
+        out.flush()  # the second part's worker reads the file's prefix lines from disk
+        offset = out.tell()
+        if self.start(offset):
+            self.offset = offset
+            staged = self.marker.with_name(self.marker.name + ".tmp")
+            staged.write_text(str(offset))
+            os.replace(staged, self.marker)  # whole or absent, never half-written
+
+
+def join_json_ld(parts: list[Path], target: Path) -> None:
+    """Join JSON-LD arrays from `convert_growing`'s parts, in order, into `target`: each is
+    `[{…},\n{…}]` and a line break (_BreakBeforeObjects), `[]` when empty."""
+    empty = [part for part in parts if part.stat().st_size <= len(b"[]\n")]
+    parts = [part for part in parts if part not in empty] or [empty.pop(0)]
+    for part in empty:
+        part.unlink()
+    os.replace(parts[0], target)
+    with open(target, "r+b") as out:
+        for part in parts[1:]:
+            out.seek(-len(b"]\n"), os.SEEK_END)
+            if out.read() != b"]\n":
+                raise ValueError(f"{target.name}: a JSON-LD part does not end its array")
+            out.seek(-len(b"]\n"), os.SEEK_END)
+            out.truncate()
+            out.write(b",\n")
+            with open(part, "rb") as rest:
+                if rest.read(1) != b"[":
+                    raise ValueError(f"{part.name}: a JSON-LD part does not start an array")
+                shutil.copyfileobj(rest, out, 1 << 20)
+            part.unlink()
+    fsync_file(target)
 
 
 def _syntax_of(source: Path) -> RdfFormat:
@@ -139,21 +206,45 @@ def _syntax_of(source: Path) -> RdfFormat:
 class _Growing:
     """A file being written by another process, read as it grows: at its current end a read
     waits for more, until the `written` marker says there is none. The writer closes the
-    file before it makes the marker, so what follows the marker is the last of it."""
+    file before it makes the marker, so what follows the marker is the last of it.
+
+    A part of it (Cut): up to the offset in the `until` marker, once that exists; or from
+    offset `start`, after the file's prefix lines (Turtle's @prefix, which apply to all of
+    it). The writer makes the `until` marker before it writes past the offset, so bytes read
+    while the marker did not yet exist all lie before the offset."""
 
     POLL_SECONDS = 0.005
 
-    def __init__(self, path: Path, written: Path):
+    def __init__(self, path: Path, written: Path, until: Path | None = None, start: int = 0):
         self.file = open(path, "rb")
         self.written = written
+        self.until = until
+        self.end: int | None = None  # known once `until` exists
+        self.head = b""
+        if start:
+            self.head = b"".join(iter(lambda: _prefix_line(self.file), b""))
+            self.file.seek(start)
 
     def read(self, size: int = -1) -> bytes:
+        if self.head:
+            data, self.head = (self.head, b"") if size < 0 else (self.head[:size], self.head[size:])
+            return data
         while True:
+            if self.end is not None:
+                left = self.end - self.file.tell()
+                size = left if size < 0 else min(size, left)
+                if size <= 0:
+                    return b""
+            position = self.file.tell()
+            whole = self.written.exists()  # before reading: this read then gets the last of it
             data = self.file.read(size)
-            if data:
+            if self.end is None and self.until is not None and self.until.exists():
+                self.end = int(self.until.read_text())
+                data = data[:max(self.end - position, 0)]
+                if not data:
+                    continue
+            if data or whole:
                 return data
-            if self.written.exists():
-                return self.file.read(size)  # written since the last read, or b"" at the end
             time.sleep(self.POLL_SECONDS)
 
     def __enter__(self) -> _Growing:
@@ -163,7 +254,17 @@ class _Growing:
         self.file.close()
 
 
-def _serialize(quads, target: Path, extension: str, prefixes: dict[str, str]) -> None:
+def _prefix_line(file: BinaryIO) -> bytes:
+    """The next line if it declares a prefix, else b"" (and the file where it was)."""
+    position = file.tell()
+    line = file.readline()
+    if line.startswith(b"@prefix ") and line.endswith(b"\n"):
+        return line
+    file.seek(position)
+    return b""
+
+
+def _serialize(quads, target: Path, extension: str, prefixes: dict[str, str], sync: bool = True) -> None:
     if extension == "jsonld":
         with open(target, "wb") as out:
             broken = _BreakBeforeObjects(out)
@@ -177,7 +278,8 @@ def _serialize(quads, target: Path, extension: str, prefixes: dict[str, str]) ->
             _rewrite_head(target, _sorted_namespace_attributes)
     # The export is installed only once every file is on disk (kg.atomic); synced here, in
     # the worker that wrote it, the wait overlaps the rest of the export instead of ending it.
-    fsync_file(target)
+    if sync:
+        fsync_file(target)
 
 
 class _BreakBeforeObjects:
@@ -299,32 +401,71 @@ class Conversions:
         self.pending.append(future)
         return True
 
-    def write_and_convert(self, source: Path, write: Callable[[BinaryIO], object],
-                          targets: list[tuple[Path, str]], prefixes: dict[str, str]) -> None:
-        """Write `source` (N-Triples or Turtle) with `write(out)` and convert it into each
-        (target, extension).
+    def write_and_convert(self, source: Path, write: Callable[[BinaryIO, Cut | None], object],
+                          targets: list[tuple[Path, str]], prefixes: dict[str, str],
+                          subjects: int = 0) -> None:
+        """Write `source` (N-Triples or Turtle) with `write(out, cut)` and convert it into
+        each (target, extension).
 
         With workers already running (a large graph, `start`), they convert the file
         while it is written (`convert_growing`): the conversions end soon after the writing
-        rather than starting after it (at 100,000 concepts the full graph's JSON-LD takes
-        7 s). Otherwise as `add` after writing.
+        rather than starting after it. Otherwise as `add` after writing. Given the number of
+        `subjects` the writer will write, two workers convert a JSON-LD target in two parts
+        (Cut, which the writer is given): the slowest conversion (at 100,000 concepts the
+        full graph's JSON-LD takes 6-7 s of CPU).
         """
         streamed: list[tuple[Path, str]] = []
         written = _marker(source)
+        in_parts: tuple[Cut, Callable[[], None]] | None = None
         with open(source, "wb") as out:
             if self.pool is not None:
-                streamed = [(target, extension) for target, extension in targets
-                            if self._produce(target, convert_growing, source, written, target,
-                                             extension, prefixes)]
+                for target, extension in targets:
+                    if extension == "jsonld" and subjects > 1 and in_parts is None:
+                        in_parts = self._convert_in_parts(source, target, prefixes, subjects)
+                        if in_parts is not None:
+                            streamed.append((target, extension))
+                            continue
+                    if self._produce(target, convert_growing, source, written, target, extension, prefixes):
+                        streamed.append((target, extension))
                 if streamed:
                     self.temporary.append(written)
-            write(out)
+            write(out, in_parts[0] if in_parts is not None else None)
         if streamed:
             written.touch()
+        if in_parts is not None:
+            in_parts[1]()  # join the parts once both are converted
         self._sync_soon(source)
         for target, extension in targets:
             if (target, extension) not in streamed:
                 self.add(source, target, extension, prefixes)
+
+    def _convert_in_parts(self, source: Path, target: Path, prefixes: dict[str, str],
+                          subjects: int) -> tuple[Cut, Callable[[], None]] | None:
+        """Have one worker convert `source` into JSON-LD up to the writer's cut, and another
+        from it (Cut): the Cut for the writer, and what joins the parts into `target` once the
+        file is written. None if no worker takes it."""
+        written, marker = _marker(source), source.with_name(source.name + ".cut")
+        parts = [target.with_name(f"{target.name}.part{n}") for n in (1, 2)]
+        first = submit(self.pool, convert_growing, source, written, parts[0], "jsonld", prefixes, marker)
+        if first is None:
+            return None
+        self.temporary += [marker, *parts]
+        self.pending.append(first)
+        converting = [first]
+
+        def start_second(offset: int) -> bool:
+            second = submit(self.pool, convert_growing, source, written, parts[1], "jsonld", prefixes,
+                            None, offset)
+            if second is not None:
+                converting.append(second)
+                self.pending.append(second)
+            return second is not None
+
+        def join() -> None:
+            self.producing[target] = self._when_done(converting, join_json_ld, parts[:len(converting)],
+                                                     target)
+
+        return Cut(subjects, marker, start_second), join
 
     def convert_elsewhere(self, source: Path, targets: list[tuple[Path, str]],
                           prefixes: dict[str, str]) -> None:
@@ -377,21 +518,35 @@ class Conversions:
             except Exception as error:  # raised by wait(), like a worker's
                 done.set_exception(error)
             return done
-        chained: Future = Future()
+        return self._when_done([producer], job, *args)
 
-        def start(produced: Future) -> None:
-            if produced.cancelled():  # the build failed meanwhile
-                chained.cancel()
-                return
-            if produced.exception() is not None:
-                chained.set_exception(produced.exception())
-                return
+    def _when_done(self, futures: list[Future], job: Callable, *args) -> Future:
+        """Run `job(*args)` in a worker once all `futures` have succeeded; the first failure
+        (or cancellation: the build failed meanwhile) is its outcome instead."""
+        chained: Future = Future()
+        waiting = [len(futures)]
+        lock = threading.Lock()
+
+        def start(finished: Future) -> None:
+            with lock:
+                if chained.done():
+                    return
+                if finished.cancelled():
+                    chained.cancel()
+                    return
+                if finished.exception() is not None:
+                    chained.set_exception(finished.exception())
+                    return
+                waiting[0] -= 1
+                if waiting[0]:
+                    return
             try:
                 self.pool.submit(job, *args).add_done_callback(lambda ran: _copy_outcome(ran, chained))
             except (RuntimeError, *POOL_FAILURES) as error:  # shut down, or a worker died
                 chained.set_exception(error)
 
-        producer.add_done_callback(start)
+        for future in futures:
+            future.add_done_callback(start)
         self.pending.append(chained)
         return chained
 

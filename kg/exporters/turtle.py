@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from kg.exporters.rdf_terms import RDF_TYPE, RDF_TYPE_IRI
-from kg.exporters.rdf_write import FLUSH_CHARS, Group, by_subject
+from kg.exporters.rdf_write import FLUSH_CHARS, Group, Cut, by_subject
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _STRING = f"{_XSD}string"
@@ -176,21 +176,24 @@ class TurtleTerms:
         return " , ".join(objects)
 
 
-def write_turtle(groups: Iterable[Group], out: BinaryIO, terms: TurtleTerms) -> None:
+def write_turtle(groups: Iterable[Group], out: BinaryIO, terms: TurtleTerms,
+                 cut: Cut | None = None) -> None:
     """Write `groups`, sorted by subject term as for rdf_write.write_ntriples, as Turtle: line
     groups are converted here, blocks must already be Turtle (`TurtleTerms.block`). An empty
-    graph is an empty file, as pyoxigraph writes it."""
+    graph is an empty file, as pyoxigraph writes it. `cut`: see rdf_write.Cut."""
     pending: list[str] = []
     size = 0
-    started = False
+    subjects = 0
     for subject, content in by_subject(groups):
-        if not started:  # the prefixes go before the first statement
+        if not subjects:  # the prefixes go before the first statement
             pending.append(terms.header())
-            started = True
         text = content if type(content) is str else terms.lines(subject, content)
         pending.append(text)
         size += len(text)
+        subjects += 1
         if size > FLUSH_CHARS:
             out.write("".join(pending).encode("utf-8"))
             pending, size = [], 0
+            if cut is not None:
+                cut.passing(subjects, out)
     out.write("".join(pending).encode("utf-8"))
