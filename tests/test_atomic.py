@@ -68,6 +68,28 @@ def test_rewrite_swaps_the_set_and_keeps_other_files_and_the_folder_mode(tmp_pat
     assert _staging_left(out) == []
 
 
+def test_a_rewrite_can_leave_the_old_set_to_a_process_of_its_own(tmp_path):
+    import time
+
+    from kg.atomic import write_folder
+
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "a.ttl").write_bytes(b"old A" * 100_000)
+    (out / "notes.txt").write_bytes(b"the user's own file")
+
+    def write(staging):
+        (staging / "a.ttl").write_bytes(b"new A")
+        return ["a.ttl"]
+
+    write_folder(write, out, old_apart=True)
+    assert _snapshot(out) == {"a.ttl": b"new A", "notes.txt": b"the user's own file"}
+    deadline = time.monotonic() + 30
+    while _staging_left(out) and time.monotonic() < deadline:  # the old set, being deleted
+        time.sleep(0.05)
+    assert _staging_left(out) == []
+
+
 def test_a_symlinked_output_folder_stays_a_symlink(tmp_path):
     real = tmp_path / "real"
     real.mkdir()

@@ -81,8 +81,9 @@ def run(args: argparse.Namespace) -> int:
         # alongside the export, and the build exits 1 if they fail.
         with progress.stage("export and validate"):
             config = replace(DEFAULT, export=replace(DEFAULT.export, workers=args.jobs))
+            # the replaced exports are deleted apart: the build need not wait for that
             written, reports = export(kg, Path(args.out), args.only, config, validate=True,
-                                      pool=workers.for_export())
+                                      pool=workers.for_export(), old_apart=True)
             # After the exports, so that a failed build leaves the lock as it was too.
             recorded = iris_lock is not None and record_iris(iris_lock, kg)
     if not args.quiet:

@@ -148,9 +148,10 @@ def _write_alone(exporter: Exporter, kg: KnowledgeGraph, folder: Path) -> list[s
 
 def export(kg: KnowledgeGraph, out_dir: Path, names: list[str] | None = None,
            config: Config = DEFAULT, validate: bool = False,
-           pool: ProcessPoolExecutor | None = None) -> tuple[list[Path], list[Report]]:
+           pool: ProcessPoolExecutor | None = None, old_apart: bool = False) -> tuple[list[Path], list[Report]]:
     """Write all chosen exports into `out_dir`, all or none (kg.atomic); with `validate`, the
-    reports of checking them (kg.validate.check_written). `pool`: as for `write_all`."""
+    reports of checking them (kg.validate.check_written). `pool`: as for `write_all`;
+    `old_apart`: the replaced exports are deleted by a process not waited for (kg.atomic)."""
     _chosen(names)  # an unknown name fails before anything is touched
     check_name(kg.scheme.name)  # and so does a name that would climb out of the folder
     reports: list[Report] = []
@@ -160,7 +161,7 @@ def export(kg: KnowledgeGraph, out_dir: Path, names: list[str] | None = None,
         reports.extend(checked)
         return written
 
-    return write_folder(write, out_dir), reports
+    return write_folder(write, out_dir, old_apart), reports
 
 
 def render_all(kg: KnowledgeGraph, names: list[str] | None = None,
