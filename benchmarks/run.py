@@ -101,16 +101,21 @@ class _TreeMemory(threading.Thread):
             time.sleep(0.25)
 
 
-def _run_build(folder: Path, out: Path) -> dict:
+def _run_build(folder: Path, out: Path, sample_memory: bool = False) -> dict:
+    """One build: its wall time, stages and peak RSS, and with `sample_memory` its processes'
+    peak Pss (tree_mb). Sampling costs the build CPU (the kernel walks each process's page
+    tables: 4 ms for a gigabyte), so the timed runs are not sampled."""
     started = time.perf_counter()
     process = subprocess.Popen([str(KG), "build", str(folder), "--out", str(out), "--profile", "--quiet"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     memory = _TreeMemory(process.pid)
-    memory.start()
+    if sample_memory:
+        memory.start()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     memory.running = False
-    memory.join()
+    if sample_memory:
+        memory.join()
     stderr = process.stderr.read()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"kg build failed on {folder}:\n{stderr}")
@@ -153,10 +158,12 @@ def main() -> None:
         if not folder.is_dir():
             generate(size, folder)
         print(f"building {size} terms …", file=sys.stderr)
-        runs = sorted((_run_build(folder, args.work / f"exports-{size}") for _ in range(args.runs)),
-                      key=lambda run: run["wall"])
+        out = args.work / f"exports-{size}"
+        memory = _run_build(folder, out, sample_memory=True)  # also leaves a set to replace
+        runs = sorted((_run_build(folder, out) for _ in range(args.runs)), key=lambda run: run["wall"])
         result = runs[len(runs) // 2]
         result["range"] = (runs[0]["wall"], runs[-1]["wall"])
+        result["tree_mb"] = memory["tree_mb"]
         ttl = next(p for p in (args.work / f"exports-{size}").glob("*.ttl") if ".skos." not in p.name)
         result["queries"] = _time_queries(ttl)
         result["size"] = size
@@ -177,11 +184,13 @@ def _write(rows: list[dict], path: Path) -> None:
         f"{platform.system()} {platform.release()}. Command: `.venv/bin/python benchmarks/run.py`.",
         "Synthetic glossaries from `benchmarks/generate.py` (4 sources, ~1/8 near-duplicate headwords).",
         "",
-        "Each size is built several times (`--runs`); the table gives the median run, its stages",
-        "and memory, and the range of the wall times.",
+        "Each size is built several times (`--runs`), each replacing the exports of the build",
+        "before, as a user's rebuild does; the table gives the median run, its stages and peak",
+        "RSS, and the range of the wall times.",
         "Peak memory: the resident size of the largest process (rusage), and the proportional set",
-        "size (Pss) of all the build's processes together, sampled every 250 ms: a page a forked",
-        "child shares with its parent counts once between them, as the machine holds it once.",
+        "size (Pss) of all the build's processes together, sampled every 250 ms in one more build",
+        "that is not timed (sampling costs the build CPU): a page a forked child shares with its",
+        "parent counts once between them, as the machine holds it once.",
         "Stage columns are seconds.",
         "",
         "| terms | wall (s), median | range of runs (s) | per 1k terms (s) | peak RSS (MB) | all processes, Pss (MB) | "
