@@ -71,3 +71,37 @@ def test_the_hierarchy_is_the_transitive_reduction_networkx_computes(seed):
     graph = nx.DiGraph((e.source, e.target) for e in edges)
     assert findings == []
     assert _pairs(kept) == set(nx.transitive_reduction(graph).edges)
+
+
+def _pruned_by_networkx(edges: list[Edge], max_broader: int) -> tuple[set[tuple[str, str]], list[str]]:
+    """The rule as stated, with networkx: strongest first, a link is dropped when its concept
+    has its share of parents or when it would close a cycle; then a transitive reduction."""
+    graph = nx.DiGraph()
+    dropped = []
+    count: dict[str, int] = {}
+    for edge in sorted(edges, key=lambda e: (-e.confidence, e.source, e.target)):
+        if count.get(edge.source, 0) >= max_broader:
+            continue
+        if edge.source == edge.target or (edge.source in graph and edge.target in graph
+                                          and nx.has_path(graph, edge.target, edge.source)):
+            dropped.append(f"{edge.source} broader {edge.target}")
+            continue
+        graph.add_edge(edge.source, edge.target)
+        count[edge.source] = count.get(edge.source, 0) + 1
+    return set(nx.transitive_reduction(graph).edges), dropped
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_links_closing_cycles_and_beyond_the_share_are_dropped_as_networkx_finds(seed):
+    # any direction, repeated links and a few links of a concept to itself
+    rng = random.Random(seed)
+    nodes = [f"n{i:02d}" for i in range(40)]
+    edges = [_broader(rng.choice(nodes), rng.choice(nodes), rng.choice([0.5, 0.6, 0.7, 0.8, 0.9]))
+             for _ in range(rng.choice([30, 60, 120]))]
+    edges = [e for e in edges if e.source != e.target or rng.random() < 0.3]
+    max_broader = rng.choice([1, 2, 3, 10])
+    config = replace(DEFAULT, edges=replace(DEFAULT.edges, max_broader=max_broader))
+    kept, findings = prune_hierarchy(edges, config)
+    expected, dropped = _pruned_by_networkx(edges, max_broader)
+    assert _pairs(kept) == expected
+    assert [f.message.split(": ")[0].removeprefix("dropped ") for f in findings] == dropped
