@@ -1,8 +1,8 @@
 """The graph stage: assemble concepts and edges into one consistent KnowledgeGraph.
 
-The only module that touches networkx. It enforces what every SKOS tool needs of the
-hierarchy: no cycles, no broader link that a longer chain already implies, and few
-broader concepts per concept. It also computes the explorer's layout.
+It enforces what every SKOS tool needs of the hierarchy: no cycles, no broader link that a
+longer chain already implies, and few broader concepts per concept. It also computes the
+explorer's layout, with networkx: the only module that touches it.
 """
 
 from __future__ import annotations
@@ -11,15 +11,26 @@ import math
 from collections import deque
 from collections.abc import Iterable
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kg.config import DEFAULT, Config
 from kg.model import BROADER, Concept, Edge, Entry, Finding, KnowledgeGraph, Scheme, Source
 from kg.validate.hierarchy import Ancestors
 
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+def _networkx():
+    """networkx, imported where it is used: a build's main process prunes the hierarchy
+    without it, and the explorer's layout runs in a child (90 ms of imports off the build)."""
+    import networkx
+
+    return networkx
+
 
 def _hierarchy(edges: list[Edge]) -> nx.DiGraph:
-    graph = nx.DiGraph()
+    graph = _networkx().DiGraph()
     for edge in edges:
         graph.add_edge(edge.source, edge.target, edge=edge)
     return graph
@@ -104,7 +115,8 @@ def assemble(scheme: Scheme, sources: list[Source], entries: list[Entry], concep
 def broader_closure(kg: KnowledgeGraph) -> dict[str, set[str]]:
     """Every concept's ancestors through any chain of broader links."""
     graph = _hierarchy([e for e in kg.edges if e.kind == BROADER])
-    return {node: nx.descendants(graph, node) for node in graph}
+    descendants = _networkx().descendants
+    return {node: descendants(graph, node) for node in graph}
 
 
 # The golden angle spreads successive points of a spiral evenly (sunflower seeds), so a spiral
@@ -189,7 +201,7 @@ def _core_graph(core: list[int], adjacency: list[list[int]],
     seeded start follows node order, which must not change with the hash seed."""
     nodes = sorted(core)
     wanted = set(core)
-    graph = nx.Graph()
+    graph = _networkx().Graph()
     graph.add_nodes_from(nodes)
     # each pair once, from its lower end: with the lists sorted, the edges come in sorted order
     graph.add_weighted_edges_from((a, b, weights[a, b]) for a in nodes for b in adjacency[a]
@@ -202,7 +214,7 @@ def _spring(core: nx.Graph, spacing: float, seed: int) -> dict[int, tuple[float,
         return {next(iter(core)): (0.0, 0.0)}
     # a disc whose area gives each concept about spacing² of room
     scale = spacing * math.sqrt(len(core) / math.pi)
-    found = nx.spring_layout(core, seed=seed, iterations=60, weight="weight", scale=scale)
+    found = _networkx().spring_layout(core, seed=seed, iterations=60, weight="weight", scale=scale)
     return {key: (float(x), float(y)) for key, (x, y) in found.items()}
 
 
