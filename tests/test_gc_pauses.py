@@ -26,3 +26,36 @@ def test_a_caller_that_had_it_off_keeps_it_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class _Node:
+    pass
+
+
+def test_what_a_pause_made_is_old_after_it_and_its_cycles_are_still_collected():
+    import weakref
+
+    gc.collect()
+    with without_gc_pauses():
+        made = [[n] for n in range(20_000)]
+        cycle = _Node()
+        cycle.self = cycle
+        gone = weakref.ref(cycle)
+        del cycle
+    # left young, the first pass after the pause would scan all 20,000 lists
+    assert gc.get_count()[0] < 1000
+    assert not any(obj is made[0] for obj in gc.get_objects(generation=0))
+    assert gone() is not None
+    gc.collect()
+    assert gone() is None
+
+
+def test_a_caller_s_frozen_objects_stay_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with without_gc_pauses():
+            [[n] for n in range(1000)]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
