@@ -9,8 +9,9 @@ OS, a file system without it, a target that holds sub-folders, is a mount point 
 working directory), each staged file replaces its old one by `os.replace`: every file is
 then old-and-whole or new-and-whole.
 
-A staging folder is named `.TARGET.kg-tmp-PID-*`: removed on success and on any Python
-exception, and a later write removes those whose process is gone (left by a SIGKILL).
+A staging folder is named `.TARGET.kg-tmp-PID-*`: removed on success (by a process of its own
+when the caller asks, `old_apart`) and on any Python exception, and a later write removes
+those whose process is gone (left by a SIGKILL).
 """
 
 from __future__ import annotations
@@ -88,17 +89,22 @@ def write_folder(write: Callable[[Path], list[str]], target: Path, old_apart: bo
 
 
 _REMOVE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+_removing: list[subprocess.Popen] = []  # reaped as later ones start: no process left a zombie
 
 
 def _remove_apart(folder: Path) -> bool:
     """Have a process of its own delete `folder` (not waited for); False if it has no file or
     no process can be started. Left half-deleted (the machine stopped), it is removed by a
     later write: its name holds this process's id (remove_abandoned_staging)."""
+    _removing[:] = [process for process in _removing if process.poll() is None]
     try:
         if not any(folder.iterdir()):
             return False
-        subprocess.Popen([sys.executable, "-c", _REMOVE, str(folder)], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        # isolated (-I -S): no module of the working folder or of PYTHON* variables is run
+        _removing.append(subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _REMOVE, str(folder)], cwd=folder.parent,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True))
     except OSError:
         return False
     return True

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kg.config import DEFAULT, Config
 from kg.model import BROADER, Concept, Edge, Entry, Finding, KnowledgeGraph, Scheme, Source
-from kg.validate.hierarchy import Ancestors
+from kg.validate.hierarchy import Ancestors, acyclic, reach
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -27,13 +27,6 @@ def _networkx():
     import networkx
 
     return networkx
-
-
-def _hierarchy(edges: list[Edge]) -> nx.DiGraph:
-    graph = _networkx().DiGraph()
-    for edge in edges:
-        graph.add_edge(edge.source, edge.target, edge=edge)
-    return graph
 
 
 def prune_hierarchy(edges: list[Edge], config: Config = DEFAULT) -> tuple[list[Edge], list[Finding]]:
@@ -55,7 +48,7 @@ def prune_hierarchy(edges: list[Edge], config: Config = DEFAULT) -> tuple[list[E
             continue
         # a link of a concept to itself is a cycle too (it was kept when the concept was new);
         # only a concept below which something already hangs can be reached from its parent
-        if source == target or (source in with_children and _reaches(parents, target, source)):
+        if source == target or (source in with_children and source in reach(parents.get(target, ()), parents)):
             findings.append(Finding("cycle-broken", f"dropped {source} broader {target}: "
                                     "it would close a cycle in the hierarchy"))
             continue
@@ -67,20 +60,6 @@ def prune_hierarchy(edges: list[Edge], config: Config = DEFAULT) -> tuple[list[E
     kept = [e for e in kept if (e.source, e.target) not in implied]
     others = [e for e in edges if e.kind != BROADER]
     return sorted(kept + others, key=lambda e: (e.kind, e.source, e.target, e.evidence.method)), findings
-
-
-def _reaches(parents: dict[str, set[str]], start: str, goal: str) -> bool:
-    """Does a chain of broader links lead from `start` to `goal`?"""
-    seen = {start}
-    stack = [start]
-    while stack:
-        for parent in parents.get(stack.pop(), ()):
-            if parent == goal:
-                return True
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return False
 
 
 def _implied_links(parents: dict[str, set[str]]) -> set[tuple[str, str]]:
@@ -113,10 +92,14 @@ def assemble(scheme: Scheme, sources: list[Source], entries: list[Entry], concep
 
 
 def broader_closure(kg: KnowledgeGraph) -> dict[str, set[str]]:
-    """Every concept's ancestors through any chain of broader links."""
-    graph = _hierarchy([e for e in kg.edges if e.kind == BROADER])
-    descendants = _networkx().descendants
-    return {node: descendants(graph, node) for node in graph}
+    """Every concept in a broader link and its ancestors through any chain of them."""
+    parents: dict[str, set[str]] = {}
+    for edge in kg.edges:
+        if edge.kind == BROADER:
+            parents.setdefault(edge.source, set()).add(edge.target)
+            parents.setdefault(edge.target, set())
+    ancestors = Ancestors(parents, acyclic(parents))
+    return {node: set(ancestors(node)) - {node} for node in parents}  # itself, only in a cycle
 
 
 # The golden angle spreads successive points of a spiral evenly (sunflower seeds), so a spiral

@@ -128,7 +128,7 @@ def build(plan: Plan, options: BuildOptions | None = None) -> KnowledgeGraph:
                             parallel=options.pool is not None)
         edges, stale_edges = apply_edge_decisions(edges, concepts, decisions)
         findings = [*findings, *stale, *stale_edges]
-    with progress.stage("graph"), without_gc_pauses():  # networkx builds a node and edge dict each
+    with progress.stage("graph"), without_gc_pauses():  # a set per concept, a tuple per link
         graph = assemble(plan.scheme, sources, entries, concepts, edges, findings, options.config)
         return report_overruled(graph, decisions)
 

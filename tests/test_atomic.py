@@ -68,7 +68,7 @@ def test_rewrite_swaps_the_set_and_keeps_other_files_and_the_folder_mode(tmp_pat
     assert _staging_left(out) == []
 
 
-def test_a_rewrite_can_leave_the_old_set_to_a_process_of_its_own(tmp_path):
+def test_a_rewrite_can_leave_the_old_set_to_a_process_of_its_own(tmp_path, monkeypatch):
     import time
 
     from kg.atomic import write_folder
@@ -82,8 +82,18 @@ def test_a_rewrite_can_leave_the_old_set_to_a_process_of_its_own(tmp_path):
         (staging / "a.ttl").write_bytes(b"new A")
         return ["a.ttl"]
 
+    started = []
+    popen = subprocess.Popen
+
+    def recording(command, **options):
+        started.append((command, _staging_left(out)))  # the old set is still there to delete
+        return popen(command, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", recording)
     write_folder(write, out, old_apart=True)
     assert _snapshot(out) == {"a.ttl": b"new A", "notes.txt": b"the user's own file"}
+    [(command, left)] = started
+    assert len(left) == 1 and command[-1].endswith(left[0]) and "-I" in command
     deadline = time.monotonic() + 30
     while _staging_left(out) and time.monotonic() < deadline:  # the old set, being deleted
         time.sleep(0.05)

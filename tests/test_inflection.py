@@ -21,7 +21,8 @@ def test_singular_noun(word, singular):
 
 
 def test_every_noun_of_the_lexicon_gets_lemminflects_lemmas():
-    text = gzip.decompress(open(config.lemma_lu_fn, "rb").read()).decode()
+    with open(config.lemma_lu_fn, "rb") as packed:
+        text = gzip.decompress(packed.read()).decode()
     words = sorted({line.split(",")[0] for line in text.split("\n") if line})
     assert len(_noun_lexicon()) > 30_000
     # a third of the nouns, every override, and some other words (which take lemminflect's rules)

@@ -117,7 +117,7 @@ def _dies_when_forked(kg, folder, conversions):
 
     from kg.exporters.skos import write
 
-    if conversions is None:  # in the forked child: killed cut through its N-Triples
+    if conversions is None:  # in the forked child: killed halfway through its N-Triples
         (folder / f"{kg.scheme.name}.skos.nt").write_bytes(b'<https://e.org/a> <https://e.org/p> "x')
         os._exit(9)
     return write(kg, folder, conversions)
@@ -475,10 +475,22 @@ def test_the_first_part_of_a_growing_file_ends_at_the_cut_made_while_it_was_read
 def test_workers_converting_the_full_graph_s_json_ld_in_two_parts_give_the_bytes_of_one(tmp_path, monkeypatch):
     from kg.exporters import render_all, turtle
 
+    from kg.exporters.rdf_write import Cut
+
     kg = astronomy()
     alone = render_all(kg, ["rdf"])
     monkeypatch.setattr(turtle, "FLUSH_CHARS", 0)  # a cut is possible after every statement
+    cuts = []
+    passing = Cut.passing
+
+    def recording(self, subjects, out):
+        passing(self, subjects, out)
+        if self.offset is not None and not cuts:
+            cuts.append(self.offset)
+
+    monkeypatch.setattr(Cut, "passing", recording)
     workers = replace(DEFAULT, export=ExportConfig(parallel_bytes=0, workers=2, start_workers_concepts=0))
     written, _ = write_all(kg, tmp_path, ["rdf"], workers)
+    assert len(cuts) == 1 and 0 < cuts[0] < (tmp_path / f"{kg.scheme.name}.ttl").stat().st_size
     assert sorted(path.name for path in tmp_path.iterdir()) == written  # no part or marker left
     assert {name: (tmp_path / name).read_bytes() for name in written} == alone

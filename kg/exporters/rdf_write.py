@@ -54,9 +54,9 @@ _TYPE_TERM = f"<{RDF_TYPE_IRI}>"
 FLUSH_CHARS = 1 << 20
 
 
-def write_ntriples(groups: Iterable[Group], out: BinaryIO, cut: Cut | None = None) -> int:
+def write_ntriples(groups: Iterable[Group], out: BinaryIO) -> int:
     """Write `groups`, sorted by subject term, as one sorted N-Triples document; returns the
-    number of triples. Equal subjects in a row are one group. `cut`: see Cut.
+    number of triples. Equal subjects in a row are one group.
 
     Sorting subjects by their term text and then lines within a subject orders the lines as
     sorting all of them would: two lines of different subjects first differ inside the
@@ -65,7 +65,6 @@ def write_ntriples(groups: Iterable[Group], out: BinaryIO, cut: Cut | None = Non
     count = 0
     pending: list[str] = []
     size = 0
-    subjects = 0
     for _, content in by_subject(groups):
         if type(content) is str:
             count += content.count("\n")
@@ -74,12 +73,9 @@ def write_ntriples(groups: Iterable[Group], out: BinaryIO, cut: Cut | None = Non
             content = "".join(content)
         pending.append(content)
         size += len(content)
-        subjects += 1
         if size > FLUSH_CHARS:
             out.write("".join(pending).replace(RDF_TYPE, _TYPE_TERM).encode("utf-8"))
             pending, size = [], 0
-            if cut is not None:
-                cut.passing(subjects, out)
     out.write("".join(pending).replace(RDF_TYPE, _TYPE_TERM).encode("utf-8"))
     return count
 
@@ -150,29 +146,32 @@ class Cut:
     another worker, both end soon after the writer. The cut falls between two statements, so
     each part's JSON-LD holds the same objects, in the same order, as the whole's would.
 
-    The writer (write_turtle, write_ntriples) calls `passing` after each flush. Once it is
-    past `subjects` subjects, the file up to there is on disk: `start(offset)` hands the rest
-    to a second worker and, if one took it, the offset goes into the `marker` file, where the
-    first part's worker stops. Two thirds of the way: the first worker has had the file from
-    its start, the second only from the cut.
+    The writer (write_turtle) calls `passing` after each flush. Once it is two thirds of
+    the way through the `subjects` it will write (the first worker has had the file from its
+    start, the second has it only from the cut), the file up to there is on disk:
+    `start(offset)` hands the rest to a second worker and, if one took it, the offset goes
+    into the `marker` file, where the first part's worker stops.
     """
 
     def __init__(self, subjects: int, marker: Path, start: Callable[[int], bool]):
-        self.subjects = subjects * 2 // 3
+        self.at = subjects * 2 // 3
         self.marker = marker
         self.start = start
         self.offset: int | None = None  # once cut
 
     def passing(self, subjects: int, out: BinaryIO) -> None:
-        if self.offset is not None or subjects < self.subjects:
+        """Called after each flush with the number of subjects written so far."""
+        if self.offset is not None or subjects < self.at:
             return
         out.flush()  # the second part's worker reads the file's prefix lines from disk
         offset = out.tell()
         if self.start(offset):
             self.offset = offset
+            # whole or absent, never half-written; not synced (kg.atomic.write_text_atomically
+            # would be): a marker for a reader on this machine, deleted before the install
             staged = self.marker.with_name(self.marker.name + ".tmp")
             staged.write_text(str(offset))
-            os.replace(staged, self.marker)  # whole or absent, never half-written
+            os.replace(staged, self.marker)
 
 
 def join_json_ld(parts: list[Path], target: Path) -> None:
@@ -194,9 +193,25 @@ def join_json_ld(parts: list[Path], target: Path) -> None:
             with open(part, "rb") as rest:
                 if rest.read(1) != b"[":
                     raise ValueError(f"{part.name}: a JSON-LD part does not start an array")
-                shutil.copyfileobj(rest, out, 1 << 20)
+                out.flush()
+                _append(rest, 1, out)
             part.unlink()
     fsync_file(target)
+
+
+def _append(source: BinaryIO, start: int, target: BinaryIO) -> None:
+    """`source` from offset `start` appended to `target` (flushed): by the kernel where it can
+    (Linux's copy_file_range, no copy through this process), else through a buffer."""
+    copy = getattr(os, "copy_file_range", None)
+    if copy is not None:
+        try:
+            while copied := copy(source.fileno(), target.fileno(), 1 << 30, start):
+                start += copied
+            return
+        except OSError:  # another file system, an old kernel: copy it here
+            target.seek(0, os.SEEK_END)
+    source.seek(start)
+    shutil.copyfileobj(source, target, 1 << 20)
 
 
 def _syntax_of(source: Path) -> RdfFormat:
@@ -214,25 +229,34 @@ class _Growing:
     while the marker did not yet exist all lie before the offset."""
 
     POLL_SECONDS = 0.005
+    # pyoxigraph asks for 2 KB at a time: the file is read, and the markers looked at, a
+    # chunk at a time (at 100,000 concepts, 100,000 reads and twice as many checks otherwise)
+    CHUNK = 1 << 20
 
     def __init__(self, path: Path, written: Path, until: Path | None = None, start: int = 0):
         self.file = open(path, "rb")
         self.written = written
         self.until = until
         self.end: int | None = None  # known once `until` exists
-        self.head = b""
+        self.chunk = b""
+        self.served = 0  # of `chunk`
         if start:
-            self.head = b"".join(iter(lambda: _prefix_line(self.file), b""))
+            self.chunk = b"".join(iter(lambda: _prefix_line(self.file), b""))
             self.file.seek(start)
 
     def read(self, size: int = -1) -> bytes:
-        if self.head:
-            data, self.head = (self.head, b"") if size < 0 else (self.head[:size], self.head[size:])
-            return data
+        if self.served == len(self.chunk):
+            self.chunk, self.served = self._next_chunk(), 0
+        end = len(self.chunk) if size < 0 else self.served + size
+        data = self.chunk[self.served:end]
+        self.served += len(data)
+        return data
+
+    def _next_chunk(self) -> bytes:
         while True:
+            size = self.CHUNK
             if self.end is not None:
-                left = self.end - self.file.tell()
-                size = left if size < 0 else min(size, left)
+                size = min(size, self.end - self.file.tell())
                 if size <= 0:
                     return b""
             position = self.file.tell()
@@ -416,6 +440,7 @@ class Conversions:
         """
         streamed: list[tuple[Path, str]] = []
         written = _marker(source)
+        written.unlink(missing_ok=True)  # one left by a killed writer would end the readers
         in_parts: tuple[Cut, Callable[[], None]] | None = None
         with open(source, "wb") as out:
             if self.pool is not None:
@@ -446,6 +471,7 @@ class Conversions:
         file is written. None if no worker takes it."""
         written, marker = _marker(source), source.with_name(source.name + ".cut")
         parts = [target.with_name(f"{target.name}.part{n}") for n in (1, 2)]
+        marker.unlink(missing_ok=True)  # one left by a killed writer would end the first part
         first = submit(self.pool, convert_growing, source, written, parts[0], "jsonld", prefixes, marker)
         if first is None:
             return None
@@ -526,6 +552,7 @@ class Conversions:
         chained: Future = Future()
         waiting = [len(futures)]
         lock = threading.Lock()
+        pool = self.pool  # close() may drop it before the last of `futures` ends
 
         def start(finished: Future) -> None:
             with lock:
@@ -541,7 +568,7 @@ class Conversions:
                 if waiting[0]:
                     return
             try:
-                self.pool.submit(job, *args).add_done_callback(lambda ran: _copy_outcome(ran, chained))
+                pool.submit(job, *args).add_done_callback(lambda ran: _copy_outcome(ran, chained))
             except (RuntimeError, *POOL_FAILURES) as error:  # shut down, or a worker died
                 chained.set_exception(error)
 

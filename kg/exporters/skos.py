@@ -214,7 +214,7 @@ def write(kg: KnowledgeGraph, folder: Path, conversions: Conversions | None) -> 
         mark_written(ntriples)
         return [ntriples.name]
     conversions.write_and_convert(
-        ntriples, lambda out, cut: write_ntriples(skos_groups(kg), out, cut), _converted(folder, stem), prefixes_for(kg))
+        ntriples, lambda out, _: write_ntriples(skos_groups(kg), out), _converted(folder, stem), prefixes_for(kg))
     return [f"{stem}.{extension}" for extension in SKOS_EXTENSIONS]
 
 
