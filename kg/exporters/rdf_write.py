@@ -18,7 +18,7 @@ Conversions are independent, so a large build runs them in worker processes
 (`Conversions`): the machine's second core converts while the first renders the next file.
 When the workers are already running, they convert a file while it is being written
 (`write_and_convert`, `_Growing`), so a conversion ends soon after its file rather than
-starting then.
+starting then; the slowest, the full graph's JSON-LD, in two parts by two workers (`Cut`).
 """
 
 from __future__ import annotations
