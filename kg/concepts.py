@@ -629,10 +629,12 @@ _DURATION = re.compile(r"(?:(?:the|an?)\s+)?(?:(?:average|total|mean)\s+)?(?:amo
 _MEASURES = re.compile(r"^[^,.;]{0,60}?\b(?:measures|quantifies|calculates)\b", re.IGNORECASE)
 
 
-def is_metric(labels: list[str], definitions: list[str]) -> bool:
+def _is_metric(labels: Iterable[str], members: Iterable[_Labelled],
+               defines_metric: Callable[[_Labelled], bool]) -> bool:
     """A metric by its label's head ("Net Promoter Score") or by its genus ("a key metric
-    that…", "the percentage of…", "the average time…", "X measures how…")."""
-    return any(map(_names_metric, labels)) or any(map(_defines_metric, definitions))
+    that…", "the percentage of…", "the average time…", "X measures how…"): `defines_metric`,
+    `_defines_metric` of a member's definition, perhaps judged by a worker (_DefinitionJobs)."""
+    return any(map(_names_metric, labels)) or any(map(defines_metric, members))
 
 
 def _names_metric(label: str) -> bool:
@@ -660,7 +662,7 @@ def definitions_stating_labels(texts: list[str]) -> list[int]:
 
 
 def metric_definitions(texts: list[str]) -> list[int]:
-    """Positions of the texts that define a metric by their genus (see `is_metric`): a job for
+    """Positions of the texts that define a metric by their genus (see `_is_metric`): a job for
     a worker, as each text is judged alone and the answer is a few integers."""
     with without_gc_pauses():
         return [i for i, text in enumerate(texts) if _defines_metric(text)]
@@ -708,7 +710,7 @@ def _concept(members: list[_Labelled], reasons: list[MergeReason], expansions: d
         key="", pref_label=pref, alt_labels=tuple(alt), acronyms=tuple(alt_acronyms),
         entries=tuple(m.id for m in sorted(members, key=lambda m: m.index)),
         provisional=provisional,
-        is_metric=any(map(_names_metric, labels)) or any(map(defines_metric, members)),
+        is_metric=_is_metric(labels, members, defines_metric),
         merge_reasons=tuple(reasons))
 
 
@@ -718,7 +720,7 @@ def _single_concept(member: _Labelled, defines_metric: Callable[[_Labelled], boo
     pref = forms[0]
     if len(forms) == 1 and not member.said and not member.acronyms:  # most headwords
         return Concept(key="", pref_label=pref, entries=(member.id,),
-                       is_metric=_names_metric(pref) or defines_metric(member))
+                       is_metric=_is_metric((pref,), (member,), defines_metric))
     alt, acronyms = [], []
     seen = {pref.casefold()}
     for label in (*forms[1:], *(d.label for d in member.said if not d.is_acronym),
@@ -731,7 +733,7 @@ def _single_concept(member: _Labelled, defines_metric: Callable[[_Labelled], boo
     return Concept(key="", pref_label=pref, alt_labels=tuple(sorted(alt, key=lambda x: (x.casefold(), x))),
                    acronyms=tuple(sorted(acronyms, key=lambda x: (x.casefold(), x))),
                    entries=(member.id,),
-                   is_metric=any(map(_names_metric, forms)) or defines_metric(member))
+                   is_metric=_is_metric(forms, (member,), defines_metric))
 
 
 def _distinct_provisional_labels(concepts: list[Concept], texts: dict[str, str]) -> list[Concept]:
@@ -805,12 +807,12 @@ class _DefinitionJobs:
         stating = _result(self.stating, wait=False)
         return range(len(self.texts)) if stating is None else stating
 
-    def similarity(self, items: list[_Labelled]) -> DefinitionSimilarity:
+    def similarity(self, texts: dict[str, str]) -> DefinitionSimilarity:
+        """Of the entries' `texts` (entry id -> text)."""
         frequencies = _result(self.frequencies, wait=False)
         if frequencies is None:
             frequencies = document_frequencies(self.sampled)
-        return DefinitionSimilarity.of_texts({item.id: item.text for item in items}, frequencies,
-                                             len(self.sampled))
+        return DefinitionSimilarity.of_texts(texts, frequencies, len(self.sampled))
 
     def metric_test(self) -> Callable[[_Labelled], bool]:
         """Whether an entry's definition defines a metric (`_defines_metric`)."""
@@ -851,7 +853,8 @@ def _form_concepts(entries: list[Entry], config: Config, aside: _DefinitionJobs)
              in enumerate(zip(entries, aside.texts))]
     for index in aside.stating_labels():
         items[index].read_definition()
-    similarity = aside.similarity(items)
+    texts = {item.id: item.text for item in items}
+    similarity = aside.similarity(texts)
     headed = [i for i, item in enumerate(items) if item.heading]
     headless = [i for i, item in enumerate(items) if not item.heading]
     candidates = [*_same_label_candidates(items), *_acronym_candidates(items, similarity, merge),
@@ -875,7 +878,7 @@ def _form_concepts(entries: list[Entry], config: Config, aside: _DefinitionJobs)
     concepts = [_concept([items[m] for m in members], reasons, expansions, defines_metric)
                 for members, reasons in clusters]
     if any(c.provisional for c in concepts):
-        concepts = _distinct_provisional_labels(concepts, {item.id: item.text for item in items})
+        concepts = _distinct_provisional_labels(concepts, texts)
     return sorted(concepts, key=lambda c: (c.pref_label.casefold(), c.pref_label, c.entries))
 
 

@@ -74,8 +74,9 @@ def concept_slug(label: str, fallback: str = FALLBACK_PREFIX) -> str:
     when another concept arrives.
     """
     if label.isascii():  # nothing to decompose or fold: the fast path of most labels
-        # _NOT_SLUG's runs as one "-", none at either end, through one byte table
-        slug = b"-".join(label.lower().encode().translate(_ASCII_NOT_SLUG).split()).decode()
+        # _NOT_SLUG's runs as one "-", none at either end: once lower-cased, an ASCII label's
+        # slug characters are the letters and digits normalise_label's table keeps
+        slug = b"-".join(label.lower().encode().translate(_ASCII_NOT_WORD).split()).decode()
     else:
         folded = unicodedata.normalize("NFKD", label.casefold()).translate(_LATIN_FOLDS)
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
@@ -89,11 +90,6 @@ def concept_slug(label: str, fallback: str = FALLBACK_PREFIX) -> str:
     if not slug[0].isalpha():
         return f"{fallback}-{slug}"
     return slug
-
-
-# ASCII bytes but a-z and 0-9 (what _NOT_SLUG matches there, once lower-cased) -> space
-_ASCII_NOT_SLUG = bytes(code if chr(code) in "abcdefghijklmnopqrstuvwxyz0123456789" else ord(" ")
-                        for code in range(256))
 
 
 def normalise_label(label: str) -> str:

@@ -116,23 +116,18 @@ def _label_heads(concept: Concept, index: LabelIndex) -> list[tuple[str, str]]:
     for label in concept.labels:
         if label in concept.acronyms:
             continue
-        # match_key changes only the last word, which every tail and shorter form keeps: the
-        # label's key sliced is each one's key, looked up without a call per form
-        words = match_key(_label_words(label))
-        for start in range(1, len(words)):
-            keys = by_words.get(words[start:])
-            if not keys:
-                continue  # most tails are no label: no set to make
-            keys = keys - {concept.key}
-            if len(keys) == 1:
-                candidate = (len(words) - start, next(iter(keys)), label)
-                if best is None or candidate[0] > best[0]:
-                    best = candidate
-                break
-            if keys:
-                break  # the tail names two concepts: no guessing
-        if len(words) < 3:
+        plain = _label_words(label)
+        found = index.link(plain[1:], concept.key)  # the longest proper tail that is a label
+        if found is not None:
+            key, dropped = found
+            candidate = (len(plain) - 1 - dropped, key, label)
+            if best is None or candidate[0] > best[0]:
+                best = candidate
+        if len(plain) < 3:
             continue  # no inner modifier to leave out: most labels
+        # match_key changes only the last word, which every shorter form keeps: the label's
+        # key sliced is each one's key, looked up without a call per form
+        words = match_key(plain)
         keys = set()
         for i in range(1, len(words) - 1):
             keys.update(by_words.get(words[:i] + words[i + 1:], ()))

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING
 
 from kg.exporters import Exporter, register
 from kg.exporters.rdf_terms import (
-    N_TRIPLES, RDF_TYPE, NTriplesTerms, boolean, concept_iri, decimal, dct, entry_iri, evidence_iri,
+    N_TRIPLES, RDF_TYPE, NTriplesTerms, boolean, decimal, dct, entry_iri, evidence_iri,
     evidence_slug, integer, iri, is_safe_iri, kg_node, lang_text, ns, plain, skos, source_iri, statement,
 )
 from kg.exporters.rdf_write import Conversions, Group, write_ntriples
-from kg.exporters.skos import prefixes_for, profile_labels, skos_groups
+from kg.exporters.skos import prefixes_for, profile_labels, profile_nodes, skos_groups
 from kg.exporters.turtle import TurtleTerms, write_turtle
 from kg.model import BROADER, SYNONYM, Edge, KnowledgeGraph
 from kg.vocabulary import EDGE_PROPERTY
@@ -49,7 +49,7 @@ def relation_lines(kg: KnowledgeGraph) -> dict[str, list[str]]:
     """Our concept relations and flags, by concept key; synonymOf is symmetric, so written
     both ways (the reverse line belongs to the other concept)."""
     scheme = kg.scheme
-    nodes = {c.key: iri(concept_iri(scheme, c.key)) for c in kg.concepts}
+    nodes = profile_nodes(kg)
     predicates = {kind: edge_predicate(kind) for kind in {edge.kind for edge in kg.edges}}
     lines: dict[str, list[str]] = defaultdict(list)
     for edge in kg.edges:
@@ -126,8 +126,7 @@ def entry_groups(kg: KnowledgeGraph, terms: Terms = N_TRIPLES) -> Iterator[Group
     stem = len(entry_iri(scheme, "")) + 1
     sources = {s.key: terms.name(source_iri(scheme, s.key)) for s in kg.sources}
     # (N-Triples term, as written): the objects go in the order of their lines, by the term
-    concepts = {c.key: (iri(concept_iri(scheme, c.key)), terms.name(concept_iri(scheme, c.key)))
-                for c in kg.concepts}
+    concepts = {key: (node, terms.term(node)) for key, node in profile_nodes(kg).items()}
     ordered = sorted(((iri(entry_iri(scheme, entry.id)), n) for n, entry in enumerate(kg.entries)))
     for node, n in ordered:
         entry = kg.entries[n]
@@ -148,10 +147,10 @@ def evidence_groups(kg: KnowledgeGraph, terms: Terms = N_TRIPLES) -> Iterator[Gr
     is made unique below. Each predicate once per node, so one template per shape (with or
     without the entry) writes a node in one call."""
     scheme = kg.scheme
-    keys = {c.key for c in kg.concepts}
+    concepts = {key: terms.term(node) for key, node in profile_nodes(kg).items()}
     by_slug: dict[str, list[Edge]] = {}
     for edge in kg.edges:
-        if edge.source != edge.target and edge.source in keys and edge.target in keys:
+        if edge.source != edge.target and edge.source in concepts and edge.target in concepts:
             by_slug.setdefault(evidence_slug(edge), []).append(edge)
     named = []  # (node term, edge)
     for slug, edges in by_slug.items():
@@ -168,8 +167,10 @@ def evidence_groups(kg: KnowledgeGraph, terms: Terms = N_TRIPLES) -> Iterator[Gr
     term = terms.term
     node_name = terms.names_under(evidence_iri(scheme, ""))
     stem = len(evidence_iri(scheme, "")) + 1
-    concepts = {key: terms.name(concept_iri(scheme, key)) for key in keys}
-    entries = {e.id: terms.name(entry_iri(scheme, e.id)) for e in kg.entries}
+    # each cited entry as entry_groups names it, none kept in the terms' memo
+    entry_name, entry_stem = terms.names_under(entry_iri(scheme, "")), len(entry_iri(scheme, ""))
+    cited = {edge.evidence.entry for _, edge in named if edge.evidence.entry is not None}
+    entries = {e.id: entry_name(entry_iri(scheme, e.id)[entry_stem:]) for e in kg.entries if e.id in cited}
     evidence_class = term(kg_node("Evidence"))
     # a build has a few kinds, methods and confidences: each written once
     predicates = {kind: term(edge_predicate(kind)) for kind in {edge.kind for _, edge in named}}

@@ -577,10 +577,6 @@ class Conversions:
         self.pending.append(chained)
         return chained
 
-    def remove_after(self, path: Path) -> None:
-        """Delete `path` once every conversion is done (an input that is not an export)."""
-        self.temporary.append(path)
-
     def wait(self) -> None:
         """Wait for every conversion and job; the first failure is raised here."""
         try:

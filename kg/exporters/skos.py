@@ -130,7 +130,7 @@ def _concept_lines(kg: KnowledgeGraph, links: ConceptLinks) -> list[tuple[str, s
     scheme_node = iri(scheme_iri(scheme))
     entries = {e.id: e for e in kg.entries}
     languages = {s.key: s.language for s in kg.sources}
-    nodes = {c.key: iri(concept_iri(scheme, c.key)) for c in kg.concepts}
+    nodes = profile.nodes
     in_scheme, pref_label, alt_label, definition, top_of = (
         skos("inScheme"), skos("prefLabel"), skos("altLabel"), skos("definition"), skos("topConceptOf"))
     concept_class = skos("Concept")
@@ -170,6 +170,7 @@ class _Profile:
 
     links: ConceptLinks
     labels: dict[str, Labels]
+    nodes: dict[str, str]  # concept key -> its IRI as an N-Triples term
     concept_lines: list[tuple[str, str, list[str]]] | None = None  # once made (_concept_lines)
 
 
@@ -179,7 +180,8 @@ def _profile_of(kg: KnowledgeGraph) -> _Profile:
     KnowledgeGraph is frozen, and hashing one would read all of it)."""
     if _last_profile and _last_profile[0] is kg:
         return _last_profile[1]
-    profile = _Profile(concept_links(kg), export_labels(kg))
+    profile = _Profile(concept_links(kg), export_labels(kg),
+                       {c.key: iri(concept_iri(kg.scheme, c.key)) for c in kg.concepts})
     _last_profile[:] = [kg, profile]
     return profile
 
@@ -190,6 +192,11 @@ _last_profile: list = []
 def forget_profile() -> None:
     """Drop the cached profile: it would keep the last exported graph alive."""
     _last_profile.clear()
+
+
+def profile_nodes(kg: KnowledgeGraph) -> dict[str, str]:
+    """Each concept's IRI as an N-Triples term, by key: every RDF exporter names concepts."""
+    return _profile_of(kg).nodes
 
 
 def profile_labels(kg: KnowledgeGraph) -> dict[str, Labels]:
